@@ -1,0 +1,3 @@
+pub mod doc;
+pub mod eval;
+pub mod segment;
