@@ -1,0 +1,138 @@
+//! The pipeline: an ordered list of stages, each adding one kind of annotation to a batch
+//! of documents, and a runner that spreads batches over threads.
+//!
+//! A stage takes `&mut self` because transformer models are not `Sync`: every worker
+//! thread builds its own pipeline from a factory. Output order is the input order,
+//! whatever the thread count or batch size.
+
+use rayon::prelude::*;
+
+use crate::doc::{AnnotatedDoc, Document, Sentence};
+use crate::segment::SentenceSplitter;
+
+/// A model file a stage loaded, recorded in the run manifest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// One pipeline component: adds one kind of annotation to each document of a batch.
+pub trait Stage: Send {
+    fn name(&self) -> &'static str;
+
+    /// Models or data files the stage depends on, for the manifest.
+    fn models(&self) -> Vec<ModelInfo> {
+        Vec::new()
+    }
+
+    fn process(&mut self, batch: &mut [AnnotatedDoc]) -> anyhow::Result<()>;
+}
+
+/// The sentence stage: fills `sentences` from a splitter.
+pub struct Segmenter<S: SentenceSplitter>(pub S);
+
+impl<S: SentenceSplitter> Stage for Segmenter<S> {
+    fn name(&self) -> &'static str {
+        "segment"
+    }
+
+    fn process(&mut self, batch: &mut [AnnotatedDoc]) -> anyhow::Result<()> {
+        for doc in batch {
+            doc.sentences = self.0.split(&doc.doc.text).into_iter().map(Sentence::new).collect();
+        }
+        Ok(())
+    }
+}
+
+/// Stages run in order over each batch.
+#[derive(Default)]
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+impl Pipeline {
+    pub fn new() -> Pipeline {
+        Pipeline::default()
+    }
+
+    pub fn with(mut self, stage: impl Stage + 'static) -> Pipeline {
+        self.stages.push(Box::new(stage));
+        self
+    }
+
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
+    }
+
+    pub fn models(&self) -> Vec<ModelInfo> {
+        self.stages.iter().flat_map(|s| s.models()).collect()
+    }
+
+    pub fn process(&mut self, batch: &mut [AnnotatedDoc]) -> anyhow::Result<()> {
+        self.stages.iter_mut().try_for_each(|stage| stage.process(batch))
+    }
+}
+
+/// How a run is spread over threads and batches.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    pub threads: usize,
+    pub batch_size: usize,
+}
+
+/// Annotates documents in batches on `threads` worker threads, each with a pipeline
+/// from `factory`. `on_batch` is called with the number of documents each finished
+/// batch held (for progress). Results come back in input order.
+pub fn run<F>(
+    documents: Vec<Document>,
+    options: RunOptions,
+    factory: F,
+    on_batch: &(dyn Fn(usize) + Sync),
+) -> anyhow::Result<Vec<AnnotatedDoc>>
+where
+    F: Fn() -> anyhow::Result<Pipeline> + Sync,
+{
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads.max(1)).build()?;
+    let mut docs: Vec<AnnotatedDoc> = documents.into_iter().map(AnnotatedDoc::new).collect();
+    pool.install(|| {
+        docs.par_chunks_mut(options.batch_size.max(1)).try_for_each_init(
+            || factory(),
+            |pipeline, batch| {
+                let pipeline = pipeline.as_mut().map_err(|e| anyhow::anyhow!("cannot build the pipeline: {e:#}"))?;
+                pipeline.process(batch)?;
+                on_batch(batch.len());
+                Ok::<(), anyhow::Error>(())
+            },
+        )
+    })?;
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::RuleSplitter;
+
+    #[test]
+    fn runs_stages_and_keeps_input_order() {
+        let docs: Vec<Document> = (0..20).map(|i| Document::new(format!("d{i}"), format!("A {i}. B {i}."))).collect();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let count = |n: usize| {
+            done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        let options = RunOptions { threads: 2, batch_size: 3 };
+        let out = run(docs, options, || Ok(Pipeline::new().with(Segmenter(RuleSplitter))), &count).unwrap();
+        assert_eq!(done.into_inner(), 20);
+        assert_eq!(out[7].doc.id, "d7");
+        assert_eq!(out[7].sentences.len(), 2);
+    }
+
+    #[test]
+    fn factory_failure_is_reported() {
+        let docs = vec![Document::new("a", "x")];
+        let options = RunOptions { threads: 1, batch_size: 1 };
+        let err = run(docs, options, || anyhow::bail!("no model"), &|_| {}).unwrap_err();
+        assert!(format!("{err:#}").contains("no model"));
+    }
+}
