@@ -2,6 +2,7 @@
 //! analysis logic lives here.
 
 mod annotate;
+mod common;
 mod eval;
 mod segment;
 
