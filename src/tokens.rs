@@ -51,6 +51,11 @@ pub fn tokenize(doc: &Document, within: Span) -> Vec<Token> {
             if chars.get(i) == Some(&'.') && keeps_period(&chars[start..i]) {
                 i += 1;
             }
+            // A plural possessive keeps its apostrophe ("Riders' groups").
+            let plural = chars[i - 1] == 's' && matches!(chars.get(i), Some('\'' | '’'));
+            if plural && chars.get(i + 1).map_or(true, |c| c.is_whitespace()) {
+                i += 1;
+            }
         } else {
             i += 1;
         }
@@ -79,8 +84,8 @@ mod tests {
     #[test]
     fn words_names_and_punctuation() {
         assert_eq!(
-            texts("Mr. John F. Smith didn't back Russia's plan, the U.S. said."),
-            ["Mr.", "John", "F.", "Smith", "didn't", "back", "Russia's", "plan", ",", "the", "U.S.", "said", "."]
+            texts("Mr. John F. Smith didn't back Russia's plan, the U.S. said. Riders' groups 'agreed'"),
+            ["Mr.", "John", "F.", "Smith", "didn't", "back", "Russia's", "plan", ",", "the", "U.S.", "said", ".", "Riders'", "groups", "'", "agreed", "'"]
         );
     }
 

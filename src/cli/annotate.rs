@@ -37,7 +37,7 @@ enum Format {
 
 /// Sentences, then rule-based stance. Named entities join in a later stage; until
 /// then the entities column is empty.
-fn pipeline() -> Pipeline {
+pub fn pipeline() -> Pipeline {
     Pipeline::new().with(Segmenter(RuleSplitter)).with(LexiconStance::default())
 }
 

@@ -1,19 +1,47 @@
 //! `stancer eval sbd --gold FILE [--join paragraphs|spaces] [--show-failures]`
+//! `stancer eval stance --gold GOLD (--pred OUT.csv | --docs DOCS...) [--json] [--errors FILE]`
 //!
-//! Scores the sentence splitter against gold sentence boundaries (JSON Lines with
-//! `text` and `sentences`, or CoNLL-U) and prints exact-span precision, recall and F1
-//! and the number of cases split exactly right.
+//! `sbd` scores the sentence splitter against gold sentence boundaries (JSON Lines with
+//! `text` and `sentences`, or CoNLL-U): exact-span precision, recall and F1, and the
+//! number of cases split exactly right.
+//!
+//! `stance` scores stance labels against gold sentences (`formats.md`), either from a
+//! finished `annotate` run (`--pred`) or by running the pipeline on the documents
+//! (`--docs`): per-class scores, macro-F1, accuracy, kappa, confusion matrix, bootstrap
+//! intervals, holder/target/cue matches, and optionally a CSV of the mistakes.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
 use stancer::eval::sbd::{self, Join};
+use stancer::eval::stance;
 use stancer::segment::RuleSplitter;
 
 #[derive(Subcommand, Debug)]
 pub enum EvalCommand {
     /// Sentence boundaries against gold (JSON Lines or CoNLL-U).
     Sbd(SbdArgs),
+    /// Stance labels, holders, targets and cues against gold sentences.
+    Stance(StanceArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StanceArgs {
+    /// Gold sentences: JSON Lines or CSV with doc_id, start, end, stance [, holder, target, cue].
+    #[arg(long)]
+    gold: PathBuf,
+    /// A finished annotate run (CSV) to score.
+    #[arg(long, conflicts_with = "docs", required_unless_present = "docs")]
+    pred: Option<PathBuf>,
+    /// Documents to annotate and score (any input format of annotate).
+    #[arg(long, num_args = 1..)]
+    docs: Vec<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write the sentences where the label differs to this CSV.
+    #[arg(long)]
+    errors: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -32,6 +60,7 @@ pub struct SbdArgs {
 pub fn run(cmd: EvalCommand) -> anyhow::Result<i32> {
     match cmd {
         EvalCommand::Sbd(args) => run_sbd(args),
+        EvalCommand::Stance(args) => run_stance(args),
     }
 }
 
@@ -59,5 +88,79 @@ fn print_failures(cases: &[sbd::GoldCase], failed: &[String]) {
         println!("case {}", case.id);
         println!("  gold:      {:?}", show(&case.sentences));
         println!("  predicted: {:?}", show(&RuleSplitter.split(&case.text)));
+    }
+}
+
+fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
+    let gold = stance::read_labelled(&args.gold)?;
+    let predicted = match &args.pred {
+        Some(path) => stance::read_labelled(path)?,
+        None => predict(&args.docs)?,
+    };
+    let pairs = stance::match_sentences(&gold, &predicted);
+    let report = stance::report(&pairs);
+    if let Some(path) = &args.errors {
+        write_mistakes(path, &pairs)?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_stance(&report);
+    }
+    Ok(0)
+}
+
+/// Runs the annotate pipeline in memory and returns its sentences as predictions.
+fn predict(inputs: &[String]) -> anyhow::Result<Vec<stance::Labelled>> {
+    let read = stancer::read::read_inputs(inputs, &Default::default());
+    if let Some(e) = read.errors.first() {
+        anyhow::bail!("cannot read the documents: {e}");
+    }
+    let options = stancer::pipeline::RunOptions { threads: 1, batch_size: 16 };
+    let docs = stancer::pipeline::run(read.documents, options, || Ok(super::annotate::pipeline()), &|_| {})?;
+    let mut out = Vec::new();
+    for doc in &docs {
+        for (i, s) in doc.sentences.iter().enumerate() {
+            let cells = stancer::write::annotated_cells(doc, i, s);
+            let Some(label) = stancer::doc::Label::parse(&cells[5]) else { continue };
+            let (holder, target, cue) = (cells[10].clone(), cells[13].clone(), cells[16].clone());
+            out.push(stance::Labelled { doc_id: doc.doc.id.clone(), span: s.span, text: cells[4].clone(), label, holder, target, cue });
+        }
+    }
+    Ok(out)
+}
+
+fn write_mistakes(path: &std::path::Path, pairs: &[stance::Pair]) -> anyhow::Result<()> {
+    stancer::write::atomic_write(path, |out| {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        w.write_record(["doc_id", "start", "end", "text", "gold", "predicted", "gold_holder", "pred_holder", "gold_target", "pred_target", "gold_cue", "pred_cue"])?;
+        for p in pairs.iter().filter(|p| p.gold.label != p.predicted_label()) {
+            let g = &p.gold;
+            let empty = stance::Labelled { text: String::new(), holder: String::new(), target: String::new(), cue: String::new(), ..g.clone() };
+            let pr = p.pred.as_ref().unwrap_or(&empty);
+            let text = if g.text.is_empty() { &pr.text } else { &g.text };
+            let (start, end) = (g.span.start.to_string(), g.span.end.to_string());
+            w.write_record([&g.doc_id, &start, &end, text, g.label.as_str(), p.predicted_label().as_str(), &g.holder, &pr.holder, &g.target, &pr.target, &g.cue, &pr.cue])?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
+
+fn print_stance(r: &stance::StanceReport) {
+    println!("gold sentences: {} ({} without an overlapping prediction, scored as neutral)", r.sentences, r.unmatched);
+    println!("{:<8} {:>9} {:>7} {:>7} {:>8}", "label", "precision", "recall", "F1", "support");
+    for c in &r.per_class {
+        println!("{:<8} {:>9.3} {:>7.3} {:>7.3} {:>8}", c.label, c.precision, c.recall, c.f1, c.support);
+    }
+    println!("macro-F1 {:.3} (95% CI {:.3} to {:.3})", r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high);
+    println!("accuracy {:.3} (95% CI {:.3} to {:.3})", r.accuracy, r.accuracy_ci95.low, r.accuracy_ci95.high);
+    println!("Cohen's kappa {:.3}", r.kappa);
+    println!("confusion (rows gold, columns predicted: condemn endorse neutral)");
+    for (label, row) in ["condemn", "endorse", "neutral"].iter().zip(r.confusion) {
+        println!("  {label:<8} {:>5} {:>5} {:>5}", row[0], row[1], row[2]);
+    }
+    for (name, m) in [("holder", &r.holder), ("target", &r.target), ("cue", &r.cue)] {
+        println!("{name:<6} on {} gold condemn/endorse sentences: exact {:.3}, overlap {:.3}", m.gold, m.exact, m.overlap);
     }
 }

@@ -2,6 +2,7 @@
 //! format, compares it with predictions and returns plain numbers; printing is the CLI's.
 
 pub mod sbd;
+pub mod stance;
 
 /// Precision, recall and F1 from counts of true positives, predictions and gold items.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -29,6 +29,7 @@ const SUBJECT_GAP: &[&str] = &[
     "firmly", "openly", "immediately", "later", "again", "already", "would", "will", "did", "does",
     "do", "is", "was", "were", "are", "not", "never", "fiercely", "roundly", "angrily", "warmly",
     "formally", "today", "yesterday", "earlier", "previously", "once", "both", "all", "too",
+    "refused", "declined", "failed", "to", "cannot",
 ];
 
 
@@ -43,7 +44,8 @@ fn is_stop(t: &Token) -> bool {
 pub fn subject_before(tokens: &[Token], at: usize) -> Option<Range> {
     let mut j = at;
     loop {
-        if j > 0 && SUBJECT_GAP.contains(&tokens[j - 1].lower.as_str()) {
+        let gap = |t: &Token| SUBJECT_GAP.contains(&t.lower.as_str()) || t.lower.ends_with("n't");
+        if j > 0 && gap(&tokens[j - 1]) {
             j -= 1;
         } else if j > 1 && tokens[j - 2].lower == "on" && WEEKDAYS.contains(&tokens[j - 1].lower.as_str()) {
             j -= 2;
@@ -56,7 +58,8 @@ pub fn subject_before(tokens: &[Token], at: usize) -> Option<Range> {
         let open = tokens[..comma].iter().rposition(|t| t.text == ",")?;
         let inner = (open + 1, comma);
         let named = inner.1 > inner.0 && inner.1 - inner.0 <= 6 && tokens[inner.0].is_capitalised();
-        return named.then_some(inner);
+        // "Ms X, the chair, said": the subject stands before the appositive.
+        return if named { Some(inner) } else { subject_before(tokens, open) };
     }
     let mut i = j;
     while i > 0 && !is_stop(&tokens[i - 1]) && j - i < 8 {
@@ -209,6 +212,7 @@ mod tests {
         assert_eq!(holder_text("Russia's foreign ministry on Tuesday said it would respond."), "Russia's foreign ministry");
         assert_eq!(holder_text("Prices rose, according to the central bank."), "the central bank");
         assert_eq!(holder_text("\"We will not sign,\" she said."), "she");
+        assert_eq!(holder_text("Peter Lind, one of the four who voted against, said it."), "Peter Lind");
     }
 
     #[test]

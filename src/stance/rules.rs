@@ -104,7 +104,13 @@ impl LexiconStance {
         }
         let live: Vec<(CueMatch, Label)> = cues.iter().filter_map(|c| self.polarity(tokens, c).map(|l| (*c, l))).collect();
         let contrast = tokens.iter().rposition(|t| CONTRASTS.contains(&t.lower.as_str()));
-        let after_contrast = contrast.and_then(|k| live.iter().find(|(c, _)| c.start > k));
+        // A cue after the contrast wins over cues of its own weight or less: an
+        // adjective inside "painful but necessary" does not outweigh "welcomed".
+        let weight = |c: &CueMatch| matches!(c.kind, CueKind::Verb | CueKind::Phrase);
+        let first_weight = live.first().is_some_and(|(c, _)| weight(c));
+        let after_contrast = contrast
+            .and_then(|k| live.iter().find(|(c, _)| c.start > k))
+            .filter(|(c, _)| weight(c) || !first_weight);
         match after_contrast.or(live.first()) {
             Some(&(cue, label)) => Choice::Cue(cue, label),
             None => Choice::Cancelled,
@@ -259,6 +265,8 @@ mod tests {
     #[test]
     fn later_clause_of_contrast_wins() {
         assert_eq!(run("The group welcomed the cut but condemned the delay.")[0].0, Label::Condemn);
+        assert_eq!(run("She welcomed the cut as painful but necessary.")[0].0, Label::Endorse);
+        assert_eq!(run("The cut is necessary but dangerous.")[0].0, Label::Condemn);
     }
 
     #[test]
