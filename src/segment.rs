@@ -19,7 +19,7 @@ pub struct RuleSplitter;
 
 /// Titles that come before a name: a period after them never ends a sentence.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "ft", "gen", "sen", "rep", "gov", "lt", "col",
+    "mr", "mrs", "ms", "dr", "drs", "prof", "st", "mt", "ft", "gen", "sen", "rep", "gov", "lt", "col",
     "capt", "cmdr", "sgt", "maj", "rev", "hon", "pres", "supt", "messrs", "adm", "brig", "cpl",
     "pvt", "insp", "det", "e.g", "i.e", "cf", "viz", "vs", "approx",
 ];
@@ -31,6 +31,8 @@ const ABBREVIATIONS: &[&str] = &[
     "sec", "ch", "para", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
     "sat", "sun", "mln", "bln", "pct", "yr", "yrs", "hr", "hrs", "min", "ave", "blvd", "rd",
+    "govt", "incl", "misc", "asst", "assoc", "avg", "dist", "div", "intl", "natl", "mfg", "mgr",
+    "cont", "tel", "ext", "ref", "repr", "max", "mins", "sq", "km", "kg", "lb", "lbs", "oz",
 ];
 
 /// Words that commonly open an English sentence. After an initial ("I.", "E.") or a
@@ -110,15 +112,15 @@ fn spans_between(chars: &[char], cuts: &[usize]) -> Vec<Span> {
 }
 
 /// A blank line always ends a sentence. A single line break ends one too (headlines,
-/// datelines, list lines), unless the next line plainly continues the sentence: it
-/// starts in lower case, or this line ends with a comma or a hyphen.
+/// datelines, list lines, salutations), unless the next line plainly continues the
+/// sentence: it starts in lower case, or this line ends with a hyphen or an open bracket.
 fn line_break_ends_sentence(chars: &[char], at: usize) -> bool {
     let prev = chars[..at].iter().rev().find(|c| **c != ' ' && **c != '\t' && **c != '\r');
     let next = chars[at + 1..].iter().find(|c| **c != ' ' && **c != '\t' && **c != '\r');
     match (prev, next) {
         (None, _) | (_, None) => false,
         (_, Some('\n')) | (Some('\n'), _) => true,
-        (Some(p), Some(n)) => !(n.is_lowercase() || matches!(p, ',' | '-' | '–' | '(')),
+        (Some(p), Some(n)) => !(n.is_lowercase() || matches!(p, '-' | '–' | '(')),
     }
 }
 
@@ -135,7 +137,11 @@ fn terminator(chars: &[char], at: usize, cuts: &[usize]) -> (usize, bool) {
     while end < chars.len() && (is_terminal(chars[end])) {
         end += 1;
     }
+    let punct_end = end;
     let end = after_closers(chars, end);
+    // A closing quote or bracket before a lower-case word means the sentence runs on:
+    // '"This is great." she said.'
+    let closed = end > punct_end;
     if !followed_by_space_or_end(chars, end) {
         return (end, false);
     }
@@ -145,8 +151,13 @@ fn terminator(chars: &[char], at: usize, cuts: &[usize]) -> (usize, bool) {
         return (end, true);
     }
     if !only_periods {
-        // ! and ? end a sentence unless the text runs on in lower case ("Yahoo! in").
-        return (end, !starts_lower(&next));
+        // ! and ? end a sentence unless the text runs on in lower case ("Yahoo! in");
+        // a bare ? before lower case still ends one (informal text: "why? no idea").
+        let question = chars[punct_end - 1] == '?' && !closed;
+        return (end, question || !starts_lower(&next));
+    }
+    if starts_lower(&next) {
+        return (end, !closed && plain_word(&word_before(chars, at)));
     }
     let sentence_start = cuts.last().copied().unwrap_or(0);
     (end, period_ends_sentence(chars, at, &next, sentence_start))
@@ -156,9 +167,6 @@ fn terminator(chars: &[char], at: usize, cuts: &[usize]) -> (usize, bool) {
 fn period_ends_sentence(chars: &[char], at: usize, next: &str, sentence_start: usize) -> bool {
     let word = word_before(chars, at);
     let lower = word.to_lowercase();
-    if starts_lower(next) {
-        return false;
-    }
     if TITLES.contains(&lower.as_str()) {
         return false;
     }
@@ -179,6 +187,16 @@ fn period_ends_sentence(chars: &[char], at: usize, next: &str, sentence_start: u
         return next_is_starter;
     }
     true
+}
+
+/// A word that is no abbreviation, initial, number, address or dotted form: a period
+/// after it ends a sentence even before a lower-case word (informal text).
+fn plain_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    word.chars().count() >= 2
+        && word.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
+        && !TITLES.contains(&lower.as_str())
+        && !ABBREVIATIONS.contains(&lower.as_str())
 }
 
 struct DotChain {
@@ -206,8 +224,9 @@ fn dot_chain(chars: &[char], at: usize) -> DotChain {
     }
 }
 
-/// Ellipses: three dots mark an omission inside a sentence; a fourth is the period
-/// ending it ("that.... She", ". . . . Next"). A period stuck to a word and followed
+/// Ellipses: three dots mark an omission inside a sentence, unless they trail a word
+/// and a capitalised word other than "I" follows ("years... Great to see"); a fourth
+/// dot is the period ending it ("that.... She", ". . . . Next"). A period stuck to a word and followed
 /// by a spaced ellipsis and a capital ends the sentence at the word, and the ellipsis
 /// opens the next one ("compounds. . . . The practice").
 fn ellipsis(chars: &[char], at: usize, dots: &DotChain) -> (usize, bool) {
@@ -221,7 +240,11 @@ fn ellipsis(chars: &[char], at: usize, dots: &DotChain) -> (usize, bool) {
     if dots.spaced && attached && dots.count >= 4 && capital_next && end == dots.end {
         return (at + 1, true);
     }
-    let boundary = dots.count >= 4 && capital_next && followed_by_space_or_end(chars, end);
+    // Only an ellipsis stuck to its word ("years... Great") may end a sentence; a
+    // spaced or bracketed one ("words ... I'm", "[...]") marks an omission.
+    let trailing = attached && !dots.spaced && chars[at - 1] != '[' && next != "I";
+    let new_start = capital_next && (dots.count >= 4 || trailing);
+    let boundary = new_start && followed_by_space_or_end(chars, end);
     (end, boundary)
 }
 
@@ -416,7 +439,21 @@ mod tests {
     }
 
     #[test]
+    fn informal_text_splits_before_lower_case_after_a_plain_word() {
+        assert_eq!(sentences("call me. i am out. ok? sure"), ["call me.", "i am out.", "ok?", "sure"]);
+        assert_eq!(sentences("Bring pens, paper etc. and a lamp."), ["Bring pens, paper etc. and a lamp."]);
+        assert_eq!(sentences("\"Why?\" she asked."), ["\"Why?\" she asked."]);
+    }
+
+    #[test]
+    fn line_break_after_a_salutation() {
+        assert_eq!(sentences("Dear Nina,\nThanks for the note."), ["Dear Nina,", "Thanks for the note."]);
+    }
+
+    #[test]
     fn ellipses() {
+        assert_eq!(sentences("Great years... Welcome aboard."), ["Great years...", "Welcome aboard."]);
+        assert_eq!(sentences("In a few words ... I'm glad."), ["In a few words ... I'm glad."]);
         assert_eq!(sentences("I never meant that.... She left."), ["I never meant that....", "She left."]);
         assert_eq!(sentences("Well ... I know."), ["Well ... I know."]);
     }

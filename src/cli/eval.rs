@@ -66,7 +66,9 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<i32> {
 
 fn run_sbd(args: SbdArgs) -> anyhow::Result<i32> {
     let cases = sbd::read_gold(&args.gold, args.join)?;
+    let started = std::time::Instant::now();
     let score = sbd::evaluate(&RuleSplitter, &cases);
+    let secs = started.elapsed().as_secs_f64();
     if args.show_failures {
         print_failures(&cases, &score.failed);
     }
@@ -75,6 +77,7 @@ fn run_sbd(args: SbdArgs) -> anyhow::Result<i32> {
     let m = score.spans;
     println!("sentences: gold {}, predicted {}, exact matches {}", m.gold, m.predicted, m.tp);
     println!("exact-span precision {:.4} recall {:.4} F1 {:.4}", m.precision(), m.recall(), m.f1());
+    println!("speed: {:.0} sentences/s (splitting and scoring, one thread)", m.predicted as f64 / secs.max(1e-9));
     Ok(0)
 }
 
