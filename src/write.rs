@@ -86,18 +86,29 @@ fn header(standard: &[&str], meta: &[(String, String)]) -> Vec<String> {
 
 /// `doc_id,sent_idx,start,end,text` then metadata: the output of `stancer segment`.
 pub fn write_segments(path: &Path, docs: &[AnnotatedDoc], escape: bool) -> Result<()> {
-    let meta = meta_columns(docs, SEGMENT_COLUMNS);
+    write_sentence_rows(path, docs, escape, SEGMENT_COLUMNS, |doc, i, s| {
+        annotated_cells(doc, i, s).into_iter().take(SEGMENT_COLUMNS.len()).collect()
+    })
+}
+
+/// One CSV row per sentence: the `standard` cells from `row`, then metadata.
+fn write_sentence_rows(
+    path: &Path,
+    docs: &[AnnotatedDoc],
+    escape: bool,
+    standard: &[&str],
+    row: impl Fn(&AnnotatedDoc, usize, &Sentence) -> Vec<String>,
+) -> Result<()> {
+    let meta = meta_columns(docs, standard);
     atomic_write(path, |out| {
         let mut w = csv_writer(out);
-        w.write_record(header(SEGMENT_COLUMNS, &meta))?;
+        w.write_record(header(standard, &meta))?;
         for doc in docs {
             let values = meta_values(doc, &meta);
             for (i, s) in doc.sentences.iter().enumerate() {
-                let (start, end) = (s.span.start.to_string(), s.span.end.to_string());
-                let mut row = vec![cell(&doc.doc.id, escape), i.to_string().into(), start.into(), end.into()];
-                row.push(cell(doc.doc.slice(s.span), escape));
-                row.extend(values.iter().map(|v| cell(v, escape)));
-                w.write_record(row.iter().map(|c| c.as_ref()))?;
+                let cells = row(doc, i, s);
+                let cells: Vec<_> = cells.iter().map(|c| cell(c, escape)).chain(values.iter().map(|v| cell(v, escape))).collect();
+                w.write_record(cells.iter().map(|c| c.as_ref()))?;
             }
         }
         w.flush()?;
@@ -152,21 +163,7 @@ fn entities_cell(doc: &AnnotatedDoc, s: &Sentence) -> String {
 
 /// The main output: one row per sentence, then metadata columns.
 pub fn write_annotated_csv(path: &Path, docs: &[AnnotatedDoc], escape: bool) -> Result<()> {
-    let meta = meta_columns(docs, ANNOTATED_COLUMNS);
-    atomic_write(path, |out| {
-        let mut w = csv_writer(out);
-        w.write_record(header(ANNOTATED_COLUMNS, &meta))?;
-        for doc in docs {
-            let values = meta_values(doc, &meta);
-            for (i, s) in doc.sentences.iter().enumerate() {
-                let row = annotated_cells(doc, i, s);
-                let cells = row.iter().map(|c| cell(c, escape)).chain(values.iter().map(|v| cell(v, escape)));
-                w.write_record(cells.collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
-            }
-        }
-        w.flush()?;
-        Ok(())
-    })
+    write_sentence_rows(path, docs, escape, ANNOTATED_COLUMNS, annotated_cells)
 }
 
 /// The same rows as JSON Lines: one object per sentence, the CSV's column names as
