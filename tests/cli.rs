@@ -214,3 +214,15 @@ fn golden_rules_from_shared_data() {
     let score = stancer::eval::sbd::evaluate(&stancer::segment::RuleSplitter, &cases);
     assert!(score.cases_exact >= 47, "only {} of 48: failed {:?}", score.cases_exact, score.failed);
 }
+
+#[test]
+fn eval_ner_scores_a_prediction_file_like_conlleval() {
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.txt");
+    // gold: PER(Anna Lee), LOC(Oslo); predicted: PER right, Oslo as ORG.
+    std::fs::write(&pred, "Anna NNP I-PER I-PER\nLee NNP I-PER I-PER\nvisits VBZ O O\nOslo NNP I-LOC I-ORG\n\n").unwrap();
+    let run = stancer(&["eval", "ner", "--pred", pred.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("processed 4 tokens with 2 gold entities; found: 2; correct: 1."), "{stdout}");
+    assert!(stdout.contains("FB1:  50.00"), "{stdout}");
+}

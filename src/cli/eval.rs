@@ -1,5 +1,10 @@
 //! `stancer eval sbd --gold FILE [--join paragraphs|spaces] [--show-failures]`
 //! `stancer eval stance --gold GOLD (--pred OUT.csv | --docs DOCS...) [--json] [--errors FILE]`
+//! `stancer eval ner --pred FILE [--json]`
+//!
+//! `ner` scores a column file whose last two columns are the gold and the predicted tag
+//! (`token ... gold predicted`, blank lines between sentences), entity by entity,
+//! exactly as conlleval does.
 //!
 //! `sbd` scores the sentence splitter against gold sentence boundaries (JSON Lines with
 //! `text` and `sentences`, or CoNLL-U): exact-span precision, recall and F1, and the
@@ -23,6 +28,18 @@ pub enum EvalCommand {
     Sbd(SbdArgs),
     /// Stance labels, holders, targets and cues against gold sentences.
     Stance(StanceArgs),
+    /// Named entities, conlleval-style, from a `token ... gold predicted` file.
+    Ner(NerArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NerArgs {
+    /// Column file: token first, gold tag and predicted tag last (IOB1 or IOB2).
+    #[arg(long)]
+    pred: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -61,6 +78,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<i32> {
     match cmd {
         EvalCommand::Sbd(args) => run_sbd(args),
         EvalCommand::Stance(args) => run_stance(args),
+        EvalCommand::Ner(args) => run_ner(args),
     }
 }
 
@@ -166,4 +184,34 @@ fn print_stance(r: &stance::StanceReport) {
     for (name, m) in [("holder", &r.holder), ("target", &r.target), ("cue", &r.cue)] {
         println!("{name:<6} on {} gold condemn/endorse sentences: exact {:.3}, overlap {:.3}", m.gold, m.exact, m.overlap);
     }
+}
+
+fn run_ner(args: NerArgs) -> anyhow::Result<i32> {
+    let r = stancer::eval::ner::score_file(&args.pred)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(0);
+    }
+    println!(
+        "processed {} tokens with {} gold entities; found: {}; correct: {}.",
+        r.tokens, r.gold_entities, r.predicted_entities, r.correct_entities
+    );
+    println!(
+        "accuracy: {:6.2}%; precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}",
+        100.0 * r.token_accuracy,
+        100.0 * r.precision,
+        100.0 * r.recall,
+        100.0 * r.f1
+    );
+    for t in &r.per_type {
+        println!(
+            "{:>17}: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}",
+            t.kind,
+            100.0 * t.precision,
+            100.0 * t.recall,
+            100.0 * t.f1,
+            t.predicted
+        );
+    }
+    Ok(0)
 }
