@@ -1,5 +1,6 @@
 pub mod doc;
 pub mod eval;
+pub mod ner;
 pub mod pipeline;
 pub mod read;
 pub mod segment;

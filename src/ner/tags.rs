@@ -1,0 +1,65 @@
+//! Tag schemes: IOB1 (CoNLL-2003's own) to IOB2 (what the model learns), repair of
+//! impossible predicted sequences, and entity spans from tags.
+
+/// IOB1 to IOB2: an `I-X` that starts an entity becomes `B-X`.
+pub fn to_iob2(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for (i, tag) in tags.iter().enumerate() {
+        let prev = if i == 0 { "O" } else { tags[i - 1].as_str() };
+        match tag.strip_prefix("I-") {
+            Some(kind) if !continues(prev, kind) => out.push(format!("B-{kind}")),
+            _ => out.push(tag.clone()),
+        }
+    }
+    out
+}
+
+/// Whether the previous tag is part of an entity of this type.
+fn continues(prev: &str, kind: &str) -> bool {
+    prev.len() > 2 && &prev[2..] == kind
+}
+
+/// Repairs a predicted IOB2 sequence: an `I-X` after `O` or after another type starts
+/// a new entity (`B-X`). Applied before entities are read off the tags.
+pub fn repair(tags: &[String]) -> Vec<String> {
+    to_iob2(tags)
+}
+
+/// Entities as (first word, one past last word, type) from IOB2 tags.
+pub fn entities(tags: &[String]) -> Vec<(usize, usize, String)> {
+    let tags = repair(tags);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if let Some(kind) = tags[i].strip_prefix("B-") {
+            let mut end = i + 1;
+            while end < tags.len() && tags[end].strip_prefix("I-") == Some(kind) {
+                end += 1;
+            }
+            out.push((i, end, kind.to_string()));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn iob1_to_iob2() {
+        assert_eq!(to_iob2(&t("I-PER I-PER O I-LOC B-LOC I-ORG")), t("B-PER I-PER O B-LOC B-LOC B-ORG"));
+    }
+
+    #[test]
+    fn entities_after_repair() {
+        assert_eq!(entities(&t("O I-PER I-PER B-LOC I-ORG")), [(1, 3, "PER".into()), (3, 4, "LOC".into()), (4, 5, "ORG".into())]);
+    }
+}
