@@ -5,6 +5,7 @@ mod annotate;
 mod common;
 mod eval;
 mod segment;
+mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,8 @@ enum Command {
     Segment(segment::Args),
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -31,5 +34,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Annotate(args) => annotate::run(args),
         Command::Segment(args) => segment::run(args),
         Command::Eval(cmd) => eval::run(cmd),
+        Command::Train(cmd) => train::run(cmd),
     }
 }

@@ -43,12 +43,14 @@ impl TokenClassifier {
             .get("bert.embeddings.word_embeddings.weight")
             .context("the encoder has no word embeddings")?
             .shallow_clone();
+        // New layers go in optimiser group 1, so training can give them their own rate.
+        let head = root.set_group(1);
         let shape = shape_features.then(|| {
-            let p = &root / "shape";
+            let p = &head / "shape";
             let zero = nn::LinearConfig { ws_init: nn::Init::Const(0.0), bias: false, ..Default::default() };
             (nn::embedding(&p / "embedding", N_SHAPES, SHAPE_DIM, Default::default()), nn::linear(&p / "proj", SHAPE_DIM, config.hidden_size, zero))
         });
-        let classifier = nn::linear(&root / "classifier", config.hidden_size, labels.len() as i64, Default::default());
+        let classifier = nn::linear(&head / "classifier", config.hidden_size, labels.len() as i64, Default::default());
         Ok(TokenClassifier { vs, bert, word_embeddings, shape, classifier, dropout: config.hidden_dropout_prob, labels, raw_config })
     }
 
