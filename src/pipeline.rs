@@ -17,6 +17,13 @@ pub struct ModelInfo {
     pub sha256: String,
 }
 
+/// sha256 of a file, hex-encoded, for the manifest.
+pub fn sha256_file(path: &std::path::Path) -> anyhow::Result<String> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
+}
+
 /// One pipeline component: adds one kind of annotation to each document of a batch.
 pub trait Stage: Send {
     fn name(&self) -> &'static str;

@@ -7,7 +7,12 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// Runs stancer; `annotate` runs without NER unless the test names a model.
 fn stancer(args: &[&str]) -> Output {
+    let mut args: Vec<&str> = args.to_vec();
+    if args[0] == "annotate" && !args.contains(&"--ner-model") {
+        args.push("--no-ner");
+    }
     Command::new(env!("CARGO_BIN_EXE_stancer")).args(args).output().expect("stancer runs")
 }
 
@@ -104,7 +109,7 @@ fn standard_input_and_jsonl_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
     let mut child = Command::new(env!("CARGO_BIN_EXE_stancer"))
-        .args(["annotate", "-", "--format", "jsonl", "-o", out.to_str().unwrap()])
+        .args(["annotate", "-", "--format", "jsonl", "--no-ner", "-o", out.to_str().unwrap()])
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
@@ -225,4 +230,62 @@ fn eval_ner_scores_a_prediction_file_like_conlleval() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("processed 4 tokens with 2 gold entities; found: 2; correct: 1."), "{stdout}");
     assert!(stdout.contains("FB1:  50.00"), "{stdout}");
+}
+
+/// A tiny random NER model built here: enough to check the plumbing (offsets, files,
+/// determinism), not accuracy.
+fn tiny_ner_model(dir: &Path) -> PathBuf {
+    use stancer::ner::model::TokenClassifier;
+    let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "harbour", "authority", "backed", "plan", ".", ",", "\""];
+    let vocab = dir.join("vocab.txt");
+    std::fs::write(&vocab, words.join("\n")).unwrap();
+    let config = serde_json::json!({
+        "hidden_act": "gelu", "attention_probs_dropout_prob": 0.0, "hidden_dropout_prob": 0.0,
+        "hidden_size": 16, "initializer_range": 0.02, "intermediate_size": 32,
+        "max_position_embeddings": 64, "num_attention_heads": 2, "num_hidden_layers": 2,
+        "type_vocab_size": 2, "vocab_size": words.len()
+    });
+    tch::manual_seed(3);
+    let labels = ["O", "B-ORG", "I-ORG", "B-LOC", "I-LOC"].map(String::from).to_vec();
+    let model = TokenClassifier::new(config, labels, true, tch::Device::Cpu).unwrap();
+    let out = dir.join("tiny-ner");
+    model.save(&out, &vocab).unwrap();
+    out
+}
+
+#[test]
+fn annotate_with_a_ner_model_fills_entities_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny_ner_model(dir.path());
+    let mut outputs = Vec::new();
+    for (threads, batch) in [("1", "16"), ("2", "1")] {
+        let out = dir.path().join(format!("out-{threads}.csv"));
+        let ents = dir.path().join(format!("ents-{threads}.csv"));
+        let args = ["annotate", &fixture("articles"), "-o", out.to_str().unwrap(), "--entities", ents.to_str().unwrap(), "--ner-model", model.to_str().unwrap(), "--threads", threads, "--batch-size", batch];
+        let run = stancer(&args);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        outputs.push((std::fs::read(&out).unwrap(), std::fs::read(&ents).unwrap()));
+    }
+    assert!(outputs[0] == outputs[1], "1 and 2 threads differ");
+    let (header, rows) = read_csv(&dir.path().join("ents-1.csv"));
+    assert_eq!(header, stancer::write::ENTITY_COLUMNS);
+    assert!(!rows.is_empty(), "a random model still tags something");
+    let text = std::fs::read_to_string(fixtures().join("articles/port-deal.txt")).unwrap();
+    for row in rows.iter().filter(|r| r[0] == "port-deal") {
+        let shown = row[4].strip_prefix('\'').filter(|t| t.starts_with(['=', '+', '-', '@'])).unwrap_or(&row[4]);
+        assert_eq!(slice(&text, &row[2], &row[3]), shown);
+        assert!(["ORG", "LOC"].contains(&row[5].as_str()));
+    }
+    let manifest = std::fs::read_to_string(dir.path().join("out-1.manifest.json")).unwrap();
+    assert!(manifest.contains("ner:tiny-ner"));
+}
+
+#[test]
+fn missing_ner_model_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let run = stancer(&["annotate", &fixture("docs.jsonl"), "-o", out.to_str().unwrap(), "--ner-model", dir.path().join("nope").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("config.json"));
+    assert!(!out.exists());
 }

@@ -5,11 +5,17 @@
 //! sentence as `formats.md` defines. Beside the output: `OUT.manifest.json` (version,
 //! models with sha256, options, inputs with counts, elapsed time) and, when any input
 //! failed, `OUT.errors.csv`.
+//!
+//! Named entities come from the model in `--ner-model DIR` (default: the shipped
+//! `models/ner`), or are left out with `--no-ner`. With a model, each worker thread runs
+//! torch on one thread and every sentence alone, so that output is byte-identical for
+//! any `--threads` and `--batch-size`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use stancer::pipeline::{Pipeline, Segmenter};
+use stancer::ner::stage::NerStage;
 use stancer::segment::RuleSplitter;
 use stancer::stance::LexiconStance;
 use stancer::write;
@@ -27,6 +33,37 @@ pub struct Args {
     /// Also write the entities, one row each, to this CSV file.
     #[arg(long)]
     entities: Option<PathBuf>,
+    #[command(flatten)]
+    ner: NerOptions,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct NerOptions {
+    /// NER model folder (config.json with id2label, vocab.txt, model.safetensors).
+    /// Default: models/ner in the working folder or beside the stancer checkout.
+    #[arg(long)]
+    ner_model: Option<PathBuf>,
+    /// Run without named entities (the entities column stays empty).
+    #[arg(long, conflicts_with = "ner_model")]
+    no_ner: bool,
+}
+
+impl NerOptions {
+    /// The model folder to use, or `None` with `--no-ner`.
+    pub fn model_dir(&self) -> anyhow::Result<Option<PathBuf>> {
+        if self.no_ner {
+            return Ok(None);
+        }
+        if let Some(dir) = &self.ner_model {
+            return Ok(Some(dir.clone()));
+        }
+        let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.parent()?.join("models/ner")));
+        let candidates = [Some(PathBuf::from("models/ner")), beside_exe];
+        match candidates.into_iter().flatten().find(|d| d.join("config.json").exists()) {
+            Some(dir) => Ok(Some(dir)),
+            None => anyhow::bail!("no NER model found in models/ner: pass --ner-model DIR, or --no-ner to run without entities"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,16 +72,27 @@ enum Format {
     Jsonl,
 }
 
-/// Sentences, then rule-based stance. Named entities join in a later stage; until
-/// then the entities column is empty.
-pub fn pipeline() -> Pipeline {
-    Pipeline::new().with(Segmenter(RuleSplitter)).with(LexiconStance::default())
+/// Sentences, named entities (when a model is given), then rule-based stance.
+pub fn pipeline(ner_model: Option<&Path>) -> anyhow::Result<Pipeline> {
+    let mut pipeline = Pipeline::new().with(Segmenter(RuleSplitter));
+    if let Some(dir) = ner_model {
+        pipeline = pipeline.with(NerStage::load(dir, 128)?);
+    }
+    Ok(pipeline.with(LexiconStance::default()))
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let input = &args.input;
+    let ner_model = args.ner.model_dir()?;
+    if ner_model.is_some() {
+        // Parallelism comes from --threads workers; see the module doc.
+        tch::set_num_threads(1);
+    }
+    // Built once up front: a broken model fails before any input is read, and the
+    // manifest lists its models.
+    let probe = pipeline(ner_model.as_deref())?;
     let Some(mut run) = common::read_inputs(input)? else { return Ok(1) };
-    let docs = common::annotate(&mut run, input, || Ok(pipeline()))?;
+    let docs = common::annotate(&mut run, input, || pipeline(ner_model.as_deref()))?;
     let escape = !input.no_escape_formulas;
     match args.format {
         Format::Csv => write::write_annotated_csv(&input.output, &docs, escape)?,
@@ -54,6 +102,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         write::write_entities(path, &docs, escape)?;
     }
     let extra = json!({"format": format!("{:?}", args.format).to_lowercase(), "entities": args.entities});
-    common::write_manifest(&run, input, "annotate", &pipeline(), &docs, extra)?;
+    common::write_manifest(&run, input, "annotate", &probe, &docs, extra)?;
     Ok(common::finish(&run, &docs, &input.output))
 }

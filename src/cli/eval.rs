@@ -1,10 +1,11 @@
 //! `stancer eval sbd --gold FILE [--join paragraphs|spaces] [--show-failures]`
 //! `stancer eval stance --gold GOLD (--pred OUT.csv | --docs DOCS...) [--json] [--errors FILE]`
-//! `stancer eval ner --pred FILE [--json]`
+//! `stancer eval ner (--gold FILE.conll --model DIR [--write-pred OUT] | --pred FILE) [--json]`
 //!
-//! `ner` scores a column file whose last two columns are the gold and the predicted tag
-//! (`token ... gold predicted`, blank lines between sentences), entity by entity,
-//! exactly as conlleval does.
+//! `ner` scores entities exactly as conlleval does: either a model run on the gold
+//! tokens of a CoNLL file (`--gold`, with `--write-pred` writing `token gold predicted`
+//! lines), or a finished column file whose last two columns are the gold and the
+//! predicted tag (`--pred`).
 //!
 //! `sbd` scores the sentence splitter against gold sentence boundaries (JSON Lines with
 //! `text` and `sentences`, or CoNLL-U): exact-span precision, recall and F1, and the
@@ -35,8 +36,23 @@ pub enum EvalCommand {
 #[derive(clap::Args, Debug)]
 pub struct NerArgs {
     /// Column file: token first, gold tag and predicted tag last (IOB1 or IOB2).
+    #[arg(long, conflicts_with = "gold", required_unless_present = "gold")]
+    pred: Option<PathBuf>,
+    /// Gold CoNLL file (token first, gold tag last) to run the model on.
+    #[arg(long, requires = "model")]
+    gold: Option<PathBuf>,
+    /// NER model folder.
     #[arg(long)]
-    pred: PathBuf,
+    model: Option<PathBuf>,
+    /// With --gold: write `token gold predicted` lines here.
+    #[arg(long)]
+    write_pred: Option<PathBuf>,
+    /// Sentences per batch when running the model.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Torch threads when running the model.
+    #[arg(long, default_value_t = 2)]
+    threads: i32,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -138,7 +154,7 @@ fn predict(inputs: &[String]) -> anyhow::Result<Vec<stance::Labelled>> {
         anyhow::bail!("cannot read the documents: {e}");
     }
     let options = stancer::pipeline::RunOptions { threads: 1, batch_size: 16 };
-    let docs = stancer::pipeline::run(read.documents, options, || Ok(super::annotate::pipeline()), &|_| {})?;
+    let docs = stancer::pipeline::run(read.documents, options, || super::annotate::pipeline(None), &|_| {})?;
     let mut out = Vec::new();
     for doc in &docs {
         for (i, s) in doc.sentences.iter().enumerate() {
@@ -187,7 +203,11 @@ fn print_stance(r: &stance::StanceReport) {
 }
 
 fn run_ner(args: NerArgs) -> anyhow::Result<i32> {
-    let r = stancer::eval::ner::score_file(&args.pred)?;
+    let r = match (&args.pred, &args.gold, &args.model) {
+        (Some(pred), _, _) => stancer::eval::ner::score_file(pred)?,
+        (None, Some(gold), Some(model)) => run_ner_model(gold, model, &args)?,
+        _ => anyhow::bail!("give --pred FILE, or --gold FILE with --model DIR"),
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(0);
@@ -214,4 +234,31 @@ fn run_ner(args: NerArgs) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// Tags the gold tokens with the model and scores them; timing goes to stderr.
+fn run_ner_model(gold: &std::path::Path, model_dir: &std::path::Path, args: &NerArgs) -> anyhow::Result<stancer::eval::ner::NerReport> {
+    use stancer::ner::{encode::WordEncoder, model::TokenClassifier, tags, train};
+    tch::set_num_threads(args.threads);
+    let corpus = train::read_corpus(gold)?;
+    let model = TokenClassifier::load(model_dir, tch::Device::Cpu)?;
+    let encoder = WordEncoder::from_vocab(&model_dir.join("vocab.txt"), true, 128)?;
+    let started = std::time::Instant::now();
+    let predicted = train::predict_tags(&model, &encoder, &corpus.words, args.batch_size)?;
+    let secs = started.elapsed().as_secs_f64();
+    let n_tokens: usize = corpus.words.iter().map(Vec::len).sum();
+    eprintln!("tagged {} sentences, {n_tokens} tokens in {secs:.2} s ({:.0} tokens/s)", corpus.words.len(), n_tokens as f64 / secs);
+    let tags: Vec<Vec<String>> = predicted.into_iter().map(|s| tags::repair(&s.into_iter().map(|(t, _)| t).collect::<Vec<_>>())).collect();
+    if let Some(path) = &args.write_pred {
+        stancer::write::atomic_write(path, |out| {
+            for ((words, gold), pred) in corpus.words.iter().zip(&corpus.tags).zip(&tags) {
+                for ((w, g), p) in words.iter().zip(gold).zip(pred) {
+                    writeln!(out, "{w} {g} {p}")?;
+                }
+                writeln!(out)?;
+            }
+            Ok(())
+        })?;
+    }
+    stancer::eval::ner::score(&corpus.tags, &tags)
 }

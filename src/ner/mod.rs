@@ -8,5 +8,6 @@
 pub mod encode;
 pub mod model;
 pub mod shape;
+pub mod stage;
 pub mod tags;
 pub mod train;

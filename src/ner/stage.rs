@@ -1,0 +1,190 @@
+//! The NER pipeline stage: words from the rule tokenizer (possessive `'s` split off, as
+//! in CoNLL), WordPiece windows for sentences longer than the model's window, one
+//! prediction per word, IOB repair, and entities with code-point offsets and a score.
+//!
+//! Each sentence runs through the model alone, without padding, on one torch thread:
+//! then a sentence's result cannot depend on its neighbours in a batch, and output is
+//! byte-identical for any `--threads` and `--batch-size`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use tch::Device;
+
+use crate::doc::{AnnotatedDoc, Entity, Span};
+use crate::ner::encode::{pad, WordEncoder};
+use crate::ner::model::TokenClassifier;
+use crate::ner::tags;
+use crate::pipeline::{ModelInfo, Stage};
+use crate::tokens::tokenize;
+
+pub struct NerStage {
+    model: TokenClassifier,
+    encoder: WordEncoder,
+    info: ModelInfo,
+}
+
+impl NerStage {
+    /// Loads a token-classification folder (config.json, vocab.txt, model.safetensors).
+    pub fn load(dir: &Path, max_len: usize) -> Result<NerStage> {
+        let model = TokenClassifier::load(dir, Device::Cpu)?;
+        let encoder = WordEncoder::from_vocab(&dir.join("vocab.txt"), lower_case(dir), max_len)?;
+        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let info = ModelInfo { name: format!("ner:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? };
+        Ok(NerStage { model, encoder, info })
+    }
+
+    fn annotate(&self, doc: &mut AnnotatedDoc) -> Result<()> {
+        for i in 0..doc.sentences.len() {
+            let words = ner_words(&doc.doc, doc.sentences[i].span);
+            let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+            let predicted = self.tag_words(&texts)?;
+            let labels: Vec<String> = predicted.iter().map(|(l, _)| l.clone()).collect();
+            doc.sentences[i].entities = tags::entities(&labels)
+                .into_iter()
+                .map(|(s, e, kind)| {
+                    let score = predicted[s..e].iter().map(|(_, p)| p).sum::<f32>() / (e - s) as f32;
+                    Entity { span: Span::new(words[s].1.start, words[e - 1].1.end), label: kind, score }
+                })
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// A label and its probability for each word; long sentences go through
+    /// overlapping windows and each word takes the window where it is most central.
+    fn tag_words(&self, words: &[&str]) -> Result<Vec<(String, f32)>> {
+        let windows = self.windows(words);
+        let mut out = vec![("O".to_string(), 1.0f32); words.len()];
+        let mut best_margin = vec![-1i64; words.len()];
+        for (start, end) in windows {
+            let e = self.encoder.encode(&words[start..end]);
+            let probs = tch::no_grad(|| self.model.forward_t(&pad(&[&e], Device::Cpu), false))?.softmax(-1, tch::Kind::Float);
+            let (p, best) = probs.get(0).max_dim(-1, false);
+            let (p, best) = (Vec::<f32>::try_from(&p)?, Vec::<i64>::try_from(&best)?);
+            for (k, &pos) in e.word_starts.iter().enumerate() {
+                let w = start + k;
+                let margin = (w - start).min(end - 1 - w) as i64;
+                if margin > best_margin[w] {
+                    best_margin[w] = margin;
+                    out[w] = (self.model.labels[best[pos] as usize].clone(), p[pos]);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Word windows that fit the model, overlapping by half a window.
+    fn windows(&self, words: &[&str]) -> Vec<(usize, usize)> {
+        let budget = self.encoder.max_len.saturating_sub(2).max(1);
+        let cost: Vec<usize> = words.iter().map(|w| self.encoder.word_ids(w).len()).collect();
+        let mut windows = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut end = start;
+            let mut used = 0;
+            while end < words.len() && (end == start || used + cost[end] <= budget) {
+                used += cost[end];
+                end += 1;
+            }
+            windows.push((start, end));
+            if end == words.len() {
+                break;
+            }
+            start = (start + (end - start).div_ceil(2)).max(start + 1);
+        }
+        windows
+    }
+}
+
+fn lower_case(dir: &Path) -> bool {
+    let config = std::fs::read_to_string(dir.join("tokenizer_config.json")).ok();
+    let value: Option<serde_json::Value> = config.and_then(|c| serde_json::from_str(&c).ok());
+    value.and_then(|v| v.get("do_lower_case").and_then(|b| b.as_bool())).unwrap_or(true)
+}
+
+impl Stage for NerStage {
+    fn name(&self) -> &'static str {
+        "ner"
+    }
+
+    fn models(&self) -> Vec<ModelInfo> {
+        vec![self.info.clone()]
+    }
+
+    fn process(&mut self, batch: &mut [AnnotatedDoc]) -> Result<()> {
+        batch.iter_mut().try_for_each(|doc| self.annotate(doc))
+    }
+}
+
+/// Words for the tagger with their spans: the rule tokens, with a possessive `'s`
+/// split off as CoNLL does ("Russia's" gives "Russia", "'s").
+pub fn ner_words(doc: &crate::doc::Document, span: Span) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for t in tokenize(doc, span) {
+        let chars: Vec<char> = t.text.chars().collect();
+        let n = chars.len();
+        let possessive = n > 2 && matches!(chars[n - 2], '\'' | '’') && matches!(chars[n - 1], 's' | 'S');
+        if possessive {
+            let cut = t.span.start + n - 2;
+            out.push((chars[..n - 2].iter().collect(), Span::new(t.span.start, cut)));
+            out.push((chars[n - 2..].iter().collect(), Span::new(cut, t.span.end)));
+        } else {
+            out.push((t.text, t.span));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Document, Sentence};
+    use crate::ner::model::tests::tiny_config;
+
+    #[test]
+    fn possessives_are_split_off() {
+        let doc = Document::new("d", "Russia's move");
+        let words: Vec<String> = ner_words(&doc, Span::new(0, 13)).into_iter().map(|(w, _)| w).collect();
+        assert_eq!(words, ["Russia", "'s", "move"]);
+    }
+
+    fn tiny_stage(dir: &Path, max_len: usize) -> NerStage {
+        let vocab = crate::ner::encode::tests::tiny_vocab(dir);
+        tch::manual_seed(7);
+        let labels = vec!["O".to_string(), "B-PER".into(), "I-PER".into()];
+        let model = TokenClassifier::new(tiny_config(13), labels, true, Device::Cpu).unwrap();
+        let out = dir.join("tiny-ner");
+        model.save(&out, &vocab).unwrap();
+        NerStage::load(&out, max_len).unwrap()
+    }
+
+    #[test]
+    fn windows_overlap_and_cover_every_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let stage = tiny_stage(dir.path(), 6);
+        let words = ["the", "minister", "said", "the", "visit", "the", "minister", "said"];
+        let windows = stage.windows(&words);
+        assert!(windows.len() > 1);
+        assert!(windows.iter().all(|(s, e)| e - s <= 4));
+        assert_eq!(windows.first().unwrap().0, 0);
+        assert_eq!(windows.last().unwrap().1, words.len());
+        assert!(windows.windows(2).all(|w| w[1].0 < w[0].1), "windows overlap: {windows:?}");
+    }
+
+    #[test]
+    fn entities_have_offsets_inside_their_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stage = tiny_stage(dir.path(), 8);
+        let mut docs = vec![AnnotatedDoc::new(Document::new("d", "The minister said the Parisian visit was the minister's."))];
+        let span = Span::new(0, docs[0].doc.char_len());
+        docs[0].sentences.push(Sentence::new(span));
+        stage.process(&mut docs).unwrap();
+        for e in &docs[0].sentences[0].entities {
+            assert!(span.contains(&e.span) && !e.span.is_empty());
+            assert!((0.0..=1.0).contains(&e.score));
+            assert_eq!(e.label, "PER");
+        }
+        assert!(stage.models()[0].sha256.len() == 64);
+    }
+}
