@@ -289,3 +289,26 @@ fn missing_ner_model_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("config.json"));
     assert!(!out.exists());
 }
+
+#[test]
+fn eval_ner_runs_a_model_on_gold_tokens_and_writes_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny_ner_model(dir.path());
+    let gold = dir.path().join("gold.conll");
+    std::fs::write(&gold, "-DOCSTART- -X- O O\n\nthe DT O O\nharbour NN I-ORG I-ORG\nauthority NN I-ORG I-ORG\n\nthe DT O O\nplan NN O O\n").unwrap();
+    let pred = dir.path().join("pred.txt");
+    let run = stancer(&["eval", "ner", "--gold", gold.to_str().unwrap(), "--model", model.to_str().unwrap(), "--write-pred", pred.to_str().unwrap(), "--json"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["tokens"], 5);
+    assert_eq!(report["gold_entities"], 1);
+    let written = std::fs::read_to_string(&pred).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 7, "5 tokens and a blank line after each of the 2 sentences: {written:?}");
+    assert!(lines[0].starts_with("the O "));
+    assert_eq!(lines[3], "");
+    // Scoring the written file gives the same figures as the run itself.
+    let rescored = stancer(&["eval", "ner", "--pred", pred.to_str().unwrap(), "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&rescored.stdout).unwrap();
+    assert_eq!(again["f1"], report["f1"]);
+}

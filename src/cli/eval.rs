@@ -242,13 +242,17 @@ fn run_ner_model(gold: &std::path::Path, model_dir: &std::path::Path, args: &Ner
     tch::set_num_threads(args.threads);
     let corpus = train::read_corpus(gold)?;
     let model = TokenClassifier::load(model_dir, tch::Device::Cpu)?;
-    let encoder = WordEncoder::from_vocab(&model_dir.join("vocab.txt"), true, 128)?;
+    let encoder = WordEncoder::from_vocab(&model_dir.join("vocab.txt"), stancer::ner::stage::lower_case(model_dir), 128)?;
     let started = std::time::Instant::now();
     let predicted = train::predict_tags(&model, &encoder, &corpus.words, args.batch_size)?;
     let secs = started.elapsed().as_secs_f64();
     let n_tokens: usize = corpus.words.iter().map(Vec::len).sum();
     eprintln!("tagged {} sentences, {n_tokens} tokens in {secs:.2} s ({:.0} tokens/s)", corpus.words.len(), n_tokens as f64 / secs);
-    let tags: Vec<Vec<String>> = predicted.into_iter().map(|s| tags::repair(&s.into_iter().map(|(t, _)| t).collect::<Vec<_>>())).collect();
+    // Predictions follow the gold file's scheme, so that token accuracy compares like
+    // with like (entity scores are the same either way).
+    let iob1 = corpus.tags.iter().any(|t| tags::is_iob1(t));
+    let convert = |s: Vec<String>| if iob1 { tags::to_iob1(&s) } else { tags::repair(&s) };
+    let tags: Vec<Vec<String>> = predicted.into_iter().map(|s| convert(s.into_iter().map(|(t, _)| t).collect())).collect();
     if let Some(path) = &args.write_pred {
         stancer::write::atomic_write(path, |out| {
             for ((words, gold), pred) in corpus.words.iter().zip(&corpus.tags).zip(&tags) {

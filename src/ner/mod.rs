@@ -5,6 +5,7 @@
 //! Tokenisation into words is the caller's; this module maps words to WordPiece ids
 //! (`encode`), runs the model (`model`) and turns labels back into word tags.
 
+pub mod bert;
 pub mod encode;
 pub mod model;
 pub mod shape;

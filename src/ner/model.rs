@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::bert::BertConfig;
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
 
+use crate::ner::bert::Encoder;
 use crate::ner::encode::Batch;
 use crate::ner::shape::N_SHAPES;
 
@@ -20,7 +21,7 @@ const SHAPE_DIM: i64 = 32;
 
 pub struct TokenClassifier {
     pub vs: nn::VarStore,
-    bert: BertModel<BertEmbeddings>,
+    bert: Encoder,
     word_embeddings: Tensor,
     shape: Option<(nn::Embedding, nn::Linear)>,
     classifier: nn::Linear,
@@ -37,7 +38,7 @@ impl TokenClassifier {
         let config: BertConfig = serde_json::from_value(raw_config.clone()).context("config.json is not a BERT config")?;
         let vs = nn::VarStore::new(device);
         let root = vs.root();
-        let bert = BertModel::<BertEmbeddings>::new_with_optional_pooler(&root / "bert", &config, false);
+        let bert = Encoder::new(&(&root / "bert"), &config);
         let word_embeddings = vs
             .variables()
             .get("bert.embeddings.word_embeddings.weight")
@@ -64,8 +65,8 @@ impl TokenClassifier {
         if let Some((embedding, proj)) = &self.shape {
             embeds = embeds + proj.forward(&embedding.forward(&batch.shapes));
         }
-        let out = self.bert.forward_t(None, Some(&batch.mask), None, None, Some(&embeds), None, None, train)?;
-        Ok(out.hidden_state.dropout(self.dropout, train).apply(&self.classifier))
+        let hidden = self.bert.forward_t(&embeds, &batch.mask, train);
+        Ok(hidden.dropout(self.dropout, train).apply(&self.classifier))
     }
 
     /// Copies weights from a safetensors file into the model. Names may carry the
@@ -128,9 +129,30 @@ impl TokenClassifier {
         named.sort_by(|a, b| a.0.cmp(&b.0));
         let tmp = dir.join(".model.safetensors.tmp");
         Tensor::write_safetensors(&named, &tmp)?;
+        mark_pytorch_format(&tmp)?;
         std::fs::rename(&tmp, dir.join("model.safetensors"))?;
         Ok(())
     }
+}
+
+/// Adds `"__metadata__": {"format": "pt"}` to a safetensors header: Python
+/// transformers refuses weights without it. Data offsets are relative to the end of
+/// the header, so only the header changes.
+fn mark_pytorch_format(path: &Path) -> Result<()> {
+    let bytes = std::fs::read(path)?;
+    let len = u64::from_le_bytes(bytes[..8].try_into()?) as usize;
+    let mut header: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes[8..8 + len])?;
+    header.insert("__metadata__".into(), serde_json::json!({"format": "pt"}));
+    let mut json = serde_json::to_vec(&header)?;
+    while json.len() % 8 != 0 {
+        json.push(b' ');
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&bytes[8 + len..]);
+    std::fs::write(path, out)?;
+    Ok(())
 }
 
 pub fn read_config(dir: &Path) -> Result<serde_json::Value> {
@@ -174,6 +196,10 @@ pub(crate) mod tests {
         model.save(&out, &vocab).unwrap();
         let loaded = TokenClassifier::load(&out, Device::Cpu).unwrap();
         assert_eq!(loaded.labels, labels);
+        let raw = std::fs::read(out.join("model.safetensors")).unwrap();
+        let len = u64::from_le_bytes(raw[..8].try_into().unwrap()) as usize;
+        let header: serde_json::Value = serde_json::from_slice(&raw[8..8 + len]).unwrap();
+        assert_eq!(header["__metadata__"]["format"], "pt");
         assert!(loaded.has_shape_features());
         let enc = crate::ner::encode::WordEncoder::from_vocab(&out.join("vocab.txt"), true, 16).unwrap();
         let e = enc.encode(&["the", "minister"]);

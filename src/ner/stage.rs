@@ -97,7 +97,8 @@ impl NerStage {
     }
 }
 
-fn lower_case(dir: &Path) -> bool {
+/// Whether the folder's tokenizer lower-cases (`tokenizer_config.json`; uncased when absent).
+pub fn lower_case(dir: &Path) -> bool {
     let config = std::fs::read_to_string(dir.join("tokenizer_config.json")).ok();
     let value: Option<serde_json::Value> = config.and_then(|c| serde_json::from_str(&c).ok());
     value.and_then(|v| v.get("do_lower_case").and_then(|b| b.as_bool())).unwrap_or(true)

@@ -19,6 +19,22 @@ fn continues(prev: &str, kind: &str) -> bool {
     prev.len() > 2 && &prev[2..] == kind
 }
 
+/// IOB2 to IOB1: `B-X` stays only where it follows another `X` entity directly.
+pub fn to_iob1(tags: &[String]) -> Vec<String> {
+    let tags = to_iob2(tags);
+    (0..tags.len())
+        .map(|i| match tags[i].strip_prefix("B-") {
+            Some(kind) if !(i > 0 && continues(&tags[i - 1], kind)) => format!("I-{kind}"),
+            _ => tags[i].clone(),
+        })
+        .collect()
+}
+
+/// Whether tags are IOB1: some entity starts with `I-`.
+pub fn is_iob1(tags: &[String]) -> bool {
+    tags.iter().enumerate().any(|(i, t)| t.strip_prefix("I-").is_some_and(|k| !(i > 0 && continues(&tags[i - 1], k))))
+}
+
 /// Repairs a predicted IOB2 sequence: an `I-X` after `O` or after another type starts
 /// a new entity (`B-X`). Applied before entities are read off the tags.
 pub fn repair(tags: &[String]) -> Vec<String> {
@@ -56,6 +72,15 @@ mod tests {
     #[test]
     fn iob1_to_iob2() {
         assert_eq!(to_iob2(&t("I-PER I-PER O I-LOC B-LOC I-ORG")), t("B-PER I-PER O B-LOC B-LOC B-ORG"));
+    }
+
+    #[test]
+    fn iob2_to_iob1_and_detection() {
+        let iob2 = t("B-PER I-PER O B-LOC B-LOC B-ORG");
+        let iob1 = to_iob1(&iob2);
+        assert_eq!(iob1, t("I-PER I-PER O I-LOC B-LOC I-ORG"));
+        assert!(is_iob1(&iob1) && !is_iob1(&iob2));
+        assert_eq!(to_iob2(&iob1), iob2);
     }
 
     #[test]
