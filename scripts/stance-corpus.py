@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""The project's stance corpus: build it from annotators' files, rebuild it with text.
+
+The Reuters text of CoNLL-2003 stays out of the repository. corpus/stance/reuters.jsonl
+holds, per labelled sentence, the article id (as scripts/conll-docs.py numbers them),
+code-point offsets of the sentence and of holder, target and cue in the rebuilt article
+text, the label and the annotator; reuters-second.jsonl holds a second, independent
+annotation of some of the same sentences, for agreement. `rebuild` puts the text back
+from ../shared/data (eng.train and eng.testa articles).
+
+  scripts/stance-corpus.py rebuild OUT_DIR
+      writes OUT_DIR/reuters-docs.jsonl (articles) and OUT_DIR/reuters-gold.jsonl (gold
+      stance sentences in the format of formats.md, holder/target/cue as strings), and
+      the same for the second annotation (reuters-second-gold.jsonl) and the written set
+      (written-docs.jsonl, written-gold.jsonl).
+
+  scripts/stance-corpus.py build-reuters SEGMENTS.csv LABELS.jsonl... > reuters.jsonl
+      turns annotators' files ({doc_id, sent_idx, stance, holder, target, cue} with
+      verbatim strings; annotator from the file name SHARD.NAME.jsonl) into offsets,
+      using the sentence offsets of `stancer segment` on the rebuilt articles.
+
+  scripts/stance-corpus.py build-written ARTICLES.jsonl LABELS.jsonl OUT_DIR
+      for text written by the project (stored with its text): writes
+      OUT_DIR/written-articles.jsonl and OUT_DIR/written-gold.jsonl.
+"""
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "stance"
+CONLL = ROOT.parent / "shared" / "data" / "conll2003"
+
+
+def role_span(sentence, start, value, role):
+    """Offsets of a verbatim role string inside the sentence, or None when empty."""
+    if value in ("", None) or (role == "holder" and value == "AUTHOR"):
+        return None
+    at = sentence.find(value)
+    if at < 0:
+        raise ValueError(f"{role} {value!r} is not in the sentence {sentence!r}")
+    return [start + at, start + at + len(value)]
+
+
+def build_reuters(segments, label_files):
+    sent = {}
+    for r in csv.DictReader(open(segments, encoding="utf-8")):
+        sent[(r["doc_id"], int(r["sent_idx"]))] = (int(r["start"]), int(r["end"]), r["text"])
+    for path in label_files:
+        annotator = Path(path).name.split(".")[1]
+        for n, line in enumerate(open(path, encoding="utf-8"), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            start, end, text = sent[(row["doc_id"], int(row["sent_idx"]))]
+            out = {"doc_id": row["doc_id"], "sent_idx": int(row["sent_idx"]), "start": start, "end": end,
+                   "stance": row["stance"], "annotator": annotator}
+            for role in ("holder", "target", "cue"):
+                try:
+                    out[role] = role_span(text, start, row.get(role, ""), role)
+                except ValueError as e:
+                    print(f"{path}:{n}: {e}; left empty", file=sys.stderr)
+                    out[role] = None
+            out["holder_is_author"] = row.get("holder") == "AUTHOR"
+            print(json.dumps(out))
+
+
+def gold_rows(rows, text_of):
+    for r in rows:
+        text = text_of(r["doc_id"])
+        cut = lambda span: "" if span is None else text[span[0]:span[1]]
+        holder = "AUTHOR" if r.get("holder_is_author") else cut(r.get("holder"))
+        yield {"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "stance": r["stance"],
+               "holder": holder, "target": cut(r.get("target")), "cue": cut(r.get("cue")),
+               "annotator": r.get("annotator", "")}
+
+
+def rebuild(out_dir):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = {}
+    for split in ("eng.train", "eng.testa"):
+        raw = subprocess.run([sys.executable, str(ROOT / "scripts" / "conll-docs.py"), str(CONLL / split)],
+                             check=True, capture_output=True, text=True).stdout
+        docs.update({d["id"]: d["text"] for d in map(json.loads, raw.splitlines())})
+    rows = [json.loads(l) for l in open(CORPUS / "reuters.jsonl", encoding="utf-8") if l.strip()]
+    order = lambda d: (d.rsplit("-", 1)[0], int(d.rsplit("-", 1)[1]))
+    wanted = sorted({r["doc_id"] for r in rows}, key=order)
+    with open(out_dir / "reuters-docs.jsonl", "w", encoding="utf-8") as f:
+        for d in wanted:
+            f.write(json.dumps({"id": d, "text": docs[d]}, ensure_ascii=False) + "\n")
+    with open(out_dir / "reuters-gold.jsonl", "w", encoding="utf-8") as f:
+        for g in gold_rows(rows, docs.get):
+            f.write(json.dumps(g, ensure_ascii=False) + "\n")
+    second = CORPUS / "reuters-second.jsonl"
+    if second.exists():
+        rows2 = [json.loads(l) for l in open(second, encoding="utf-8") if l.strip()]
+        with open(out_dir / "reuters-second-gold.jsonl", "w", encoding="utf-8") as f:
+            for g in gold_rows(rows2, docs.get):
+                f.write(json.dumps(g, ensure_ascii=False) + "\n")
+    written = CORPUS / "written-articles.jsonl"
+    if written.exists():
+        (out_dir / "written-docs.jsonl").write_text(written.read_text(encoding="utf-8"), encoding="utf-8")
+        (out_dir / "written-gold.jsonl").write_text((CORPUS / "written-gold.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"{len(wanted)} articles, {len(rows)} labelled sentences -> {out_dir}", file=sys.stderr)
+
+
+def build_written(articles, labels, out_dir):
+    out_dir = Path(out_dir)
+    arts = {a["doc_id"]: a["text"] for a in map(json.loads, open(articles, encoding="utf-8"))}
+    pos = {d: 0 for d in arts}
+    gold = []
+    for n, line in enumerate(open(labels, encoding="utf-8"), 1):
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        text, s = arts[r["doc_id"]], r["sentence"].strip()
+        at = text.find(s, pos[r["doc_id"]])
+        if at < 0:
+            print(f"{labels}:{n}: sentence not found in order; skipped", file=sys.stderr)
+            continue
+        pos[r["doc_id"]] = at + len(s)
+        row = {"doc_id": r["doc_id"], "start": at, "end": at + len(s), "stance": r["stance"]}
+        for role in ("holder", "target", "cue"):
+            v = r.get(role, "") or ""
+            ok = v == "" or v in s or (role == "holder" and v == "AUTHOR")
+            row[role] = v if ok else ""
+        gold.append(row)
+    with open(out_dir / "written-articles.jsonl", "w", encoding="utf-8") as f:
+        for d, t in arts.items():
+            f.write(json.dumps({"id": d, "text": t}, ensure_ascii=False) + "\n")
+    with open(out_dir / "written-gold.jsonl", "w", encoding="utf-8") as f:
+        for g in gold:
+            f.write(json.dumps(g, ensure_ascii=False) + "\n")
+    print(f"{len(arts)} articles, {len(gold)} sentences", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "rebuild":
+        rebuild(args[0])
+    elif cmd == "build-reuters":
+        build_reuters(args[0], args[1:])
+    elif cmd == "build-written":
+        build_written(*args)
+    else:
+        sys.exit(__doc__)
