@@ -2,7 +2,7 @@
 //! length in a shuffled order, AdamW with linear warm-up and decay, development F1
 //! after every epoch, and the best epoch kept on disk.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -66,7 +66,6 @@ pub struct EpochReport {
 /// writes the best epoch to `out`. Returns the per-epoch reports.
 pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: &TrainOptions) -> Result<Vec<EpochReport>> {
     tch::manual_seed(opts.seed);
-    let device = Device::Cpu;
     let mut train_set = read_corpus(train_path)?;
     if opts.limit > 0 {
         train_set.words.truncate(opts.limit);
@@ -76,7 +75,7 @@ pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: 
     let labels = label_set(&train_set);
     let vocab = base.join("vocab.txt");
     let encoder = WordEncoder::from_vocab(&vocab, true, opts.max_len)?;
-    let mut model = TokenClassifier::new(read_config(base)?, labels.clone(), opts.shape_features, device)?;
+    let mut model = TokenClassifier::new(read_config(base)?, labels.clone(), opts.shape_features, Device::Cpu)?;
     model.load_weights(&base.join("model.safetensors"), false)?;
 
     let examples = encode_corpus(&encoder, &train_set, &labels)?;
@@ -97,36 +96,22 @@ pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: 
         rng.shuffle(&mut order);
         let (mut loss_sum, mut seen) = (0.0, 0usize);
         for (k, &b) in order.iter().enumerate() {
-            let batch_idx = &batches[b];
-            let encoded: Vec<&Encoded> = batch_idx.iter().map(|&i| &examples[i].0).collect();
-            let batch = pad(&encoded, device);
-            let targets = label_tensor(batch_idx.iter().map(|&i| &examples[i].1), batch.ids.size()[1] as usize);
-            let logits = model.forward_t(&batch, true)?;
-            let loss = logits.view([-1, labels.len() as i64]).cross_entropy_loss::<Tensor>(&targets.view([-1]), None, tch::Reduction::Mean, -100, 0.0);
+            let loss = batch_loss(&model, &examples, &batches[b], labels.len())?;
             step += 1;
             let scale = schedule(step as f64, warmup_steps, total_steps);
             opt.set_lr_group(0, opts.learning_rate * scale);
             opt.set_lr_group(1, opts.head_learning_rate * scale);
             opt.backward_step_clip_norm(&loss, 1.0);
-            loss_sum += f64::try_from(&loss)? * batch_idx.len() as f64;
-            seen += batch_idx.len();
+            loss_sum += f64::try_from(&loss)? * batches[b].len() as f64;
+            seen += batches[b].len();
             if (k + 1) % 50 == 0 || k + 1 == order.len() {
-                let secs = started.elapsed().as_secs_f64();
-                eprintln!(
-                    "epoch {epoch} step {}/{} loss {:.4} ({:.1} sentences/s)",
-                    k + 1,
-                    order.len(),
-                    loss_sum / seen as f64,
-                    seen as f64 / secs
-                );
+                let rate = seen as f64 / started.elapsed().as_secs_f64();
+                eprintln!("epoch {epoch} step {}/{} loss {:.4} ({rate:.1} sentences/s)", k + 1, order.len(), loss_sum / seen as f64);
             }
         }
         let train_seconds = started.elapsed().as_secs_f64();
         let dev = evaluate(&model, &encoder, &dev_set, opts.batch_size)?;
-        eprintln!("epoch {epoch}: dev F1 {:.2} (P {:.2} R {:.2})", 100.0 * dev.f1, 100.0 * dev.precision, 100.0 * dev.recall);
-        for t in &dev.per_type {
-            eprintln!("  {:<5} F1 {:.2}", t.kind, 100.0 * t.f1);
-        }
+        print_dev(epoch, &dev);
         if dev.f1 > best_f1 {
             best_f1 = dev.f1;
             model.save(out, &vocab)?;
@@ -137,6 +122,22 @@ pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: 
         crate::write::write_json(&out.join("training.json"), &log)?;
     }
     Ok(reports)
+}
+
+/// Mean cross-entropy of one batch, over the words' first sub-tokens.
+fn batch_loss(model: &TokenClassifier, examples: &[(Encoded, Vec<(usize, i64)>)], batch_idx: &[usize], n_labels: usize) -> Result<Tensor> {
+    let encoded: Vec<&Encoded> = batch_idx.iter().map(|&i| &examples[i].0).collect();
+    let batch = pad(&encoded, Device::Cpu);
+    let targets = label_tensor(batch_idx.iter().map(|&i| &examples[i].1), batch.ids.size()[1] as usize);
+    let logits = model.forward_t(&batch, true)?;
+    Ok(logits.view([-1, n_labels as i64]).cross_entropy_loss::<Tensor>(&targets.view([-1]), None, tch::Reduction::Mean, -100, 0.0))
+}
+
+fn print_dev(epoch: usize, dev: &NerReport) {
+    eprintln!("epoch {epoch}: dev F1 {:.2} (P {:.2} R {:.2})", 100.0 * dev.f1, 100.0 * dev.precision, 100.0 * dev.recall);
+    for t in &dev.per_type {
+        eprintln!("  {:<5} F1 {:.2}", t.kind, 100.0 * t.f1);
+    }
 }
 
 /// Linear warm-up to 1, then linear decay to 0.
@@ -227,9 +228,4 @@ impl SplitMix {
             items.swap(i, j);
         }
     }
-}
-
-/// Where `train` writes, for callers that print it.
-pub fn model_file(out: &Path) -> PathBuf {
-    out.join("model.safetensors")
 }
