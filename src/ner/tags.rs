@@ -41,24 +41,10 @@ pub fn repair(tags: &[String]) -> Vec<String> {
     to_iob2(tags)
 }
 
-/// Entities as (first word, one past last word, type) from IOB2 tags.
+/// Entities as (first word, one past last word, type) from predicted tags, after
+/// repair, read with the same chunk rules as the evaluation.
 pub fn entities(tags: &[String]) -> Vec<(usize, usize, String)> {
-    let tags = repair(tags);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < tags.len() {
-        if let Some(kind) = tags[i].strip_prefix("B-") {
-            let mut end = i + 1;
-            while end < tags.len() && tags[end].strip_prefix("I-") == Some(kind) {
-                end += 1;
-            }
-            out.push((i, end, kind.to_string()));
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    out
+    crate::eval::ner::chunks(&repair(tags)).into_iter().map(|c| (c.start, c.end, c.kind)).collect()
 }
 
 #[cfg(test)]
