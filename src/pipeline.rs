@@ -5,6 +5,8 @@
 //! thread builds its own pipeline from a factory. Output order is the input order,
 //! whatever the thread count or batch size.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::doc::{AnnotatedDoc, Document, Sentence};
@@ -81,37 +83,39 @@ impl Pipeline {
     }
 }
 
-/// How a run is spread over threads and batches.
-#[derive(Debug, Clone, Copy)]
-pub struct RunOptions {
-    pub threads: usize,
-    pub batch_size: usize,
+/// Builds one pipeline per worker thread: stages with models are not `Sync`, so every
+/// thread needs its own.
+pub fn per_thread<F>(threads: usize, factory: F) -> anyhow::Result<Vec<Pipeline>>
+where
+    F: Fn() -> anyhow::Result<Pipeline>,
+{
+    (0..threads.max(1)).map(|_| factory()).collect()
 }
 
-/// Annotates documents in batches on `threads` worker threads, each with a pipeline
-/// from `factory`. `on_batch` is called with the number of documents each finished
-/// batch held (for progress). Results come back in input order.
-pub fn run<F>(
+/// Annotates documents in batches of `batch_size`, one worker thread per pipeline in
+/// `pipelines`; each thread always uses its own. `on_batch` is called with the number
+/// of documents each finished batch held (for progress). Results come back in input
+/// order.
+pub fn run(
     documents: Vec<Document>,
-    options: RunOptions,
-    factory: F,
+    batch_size: usize,
+    pipelines: &mut [Pipeline],
     on_batch: &(dyn Fn(usize) + Sync),
-) -> anyhow::Result<Vec<AnnotatedDoc>>
-where
-    F: Fn() -> anyhow::Result<Pipeline> + Sync,
-{
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads.max(1)).build()?;
+) -> anyhow::Result<Vec<AnnotatedDoc>> {
+    anyhow::ensure!(!pipelines.is_empty(), "no pipeline to run");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(pipelines.len()).build()?;
+    // One slot per thread, locked only by that thread: the mutex never waits, it only
+    // lets the threads share the slice.
+    let slots: Vec<Mutex<&mut Pipeline>> = pipelines.iter_mut().map(Mutex::new).collect();
     let mut docs: Vec<AnnotatedDoc> = documents.into_iter().map(AnnotatedDoc::new).collect();
     pool.install(|| {
-        docs.par_chunks_mut(options.batch_size.max(1)).try_for_each_init(
-            || factory(),
-            |pipeline, batch| {
-                let pipeline = pipeline.as_mut().map_err(|e| anyhow::anyhow!("cannot build the pipeline: {e:#}"))?;
-                pipeline.process(batch)?;
-                on_batch(batch.len());
-                Ok::<(), anyhow::Error>(())
-            },
-        )
+        docs.par_chunks_mut(batch_size.max(1)).try_for_each(|batch| {
+            let slot = &slots[rayon::current_thread_index().unwrap_or(0)];
+            let mut pipeline = slot.lock().map_err(|_| anyhow::anyhow!("a worker thread failed"))?;
+            pipeline.process(batch)?;
+            on_batch(batch.len());
+            Ok::<(), anyhow::Error>(())
+        })
     })?;
     Ok(docs)
 }
@@ -128,8 +132,9 @@ mod tests {
         let count = |n: usize| {
             done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         };
-        let options = RunOptions { threads: 2, batch_size: 3 };
-        let out = run(docs, options, || Ok(Pipeline::new().with(Segmenter(RuleSplitter))), &count).unwrap();
+        let mut pipelines = per_thread(2, || Ok(Pipeline::new().with(Segmenter(RuleSplitter)))).unwrap();
+        assert_eq!(pipelines.len(), 2);
+        let out = run(docs, 3, &mut pipelines, &count).unwrap();
         assert_eq!(done.into_inner(), 20);
         assert_eq!(out[7].doc.id, "d7");
         assert_eq!(out[7].sentences.len(), 2);
@@ -137,9 +142,9 @@ mod tests {
 
     #[test]
     fn factory_failure_is_reported() {
-        let docs = vec![Document::new("a", "x")];
-        let options = RunOptions { threads: 1, batch_size: 1 };
-        let err = run(docs, options, || anyhow::bail!("no model"), &|_| {}).unwrap_err();
+        let err = per_thread(2, || anyhow::bail!("no model")).err().unwrap();
         assert!(format!("{err:#}").contains("no model"));
+        let err = run(vec![Document::new("a", "x")], 1, &mut [], &|_| {}).unwrap_err();
+        assert!(err.to_string().contains("no pipeline"));
     }
 }

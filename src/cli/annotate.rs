@@ -88,11 +88,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         // Parallelism comes from --threads workers; see the module doc.
         tch::set_num_threads(1);
     }
-    // Built once up front: a broken model fails before any input is read, and the
-    // manifest lists its models.
-    let probe = pipeline(ner_model.as_deref())?;
+    // Built before any input is read, so that a broken model fails first.
+    let mut pipelines = stancer::pipeline::per_thread(input.threads, || pipeline(ner_model.as_deref()))?;
     let Some(mut run) = common::read_inputs(input)? else { return Ok(1) };
-    let docs = common::annotate(&mut run, input, || pipeline(ner_model.as_deref()))?;
+    let docs = common::annotate(&mut run, input, &mut pipelines)?;
     let escape = !input.no_escape_formulas;
     match args.format {
         Format::Csv => write::write_annotated_csv(&input.output, &docs, escape)?,
@@ -102,6 +101,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         write::write_entities(path, &docs, escape)?;
     }
     let extra = json!({"format": format!("{:?}", args.format).to_lowercase(), "entities": args.entities});
-    common::write_manifest(&run, input, "annotate", &probe, &docs, extra)?;
+    common::write_manifest(&run, input, "annotate", &pipelines[0], &docs, extra)?;
     Ok(common::finish(&run, &docs, &input.output))
 }

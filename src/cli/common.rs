@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::json;
 use stancer::doc::AnnotatedDoc;
-use stancer::pipeline::{self, Pipeline, RunOptions};
+use stancer::pipeline::{self, Pipeline};
 use stancer::read::{self, CsvColumns, ReadResult};
 use stancer::write;
 
@@ -84,16 +84,12 @@ fn remove_stale(path: &Path) -> Result<()> {
     }
 }
 
-/// Runs the pipeline over the documents with a progress bar on stderr (only when
-/// stderr is a terminal).
-pub fn annotate<F>(run: &mut Run, args: &InputArgs, factory: F) -> Result<Vec<AnnotatedDoc>>
-where
-    F: Fn() -> Result<Pipeline> + Sync,
-{
+/// Runs the pipelines (one per `--threads`) over the documents with a progress bar on
+/// stderr (only when stderr is a terminal).
+pub fn annotate(run: &mut Run, args: &InputArgs, pipelines: &mut [Pipeline]) -> Result<Vec<AnnotatedDoc>> {
     let documents = std::mem::take(&mut run.read.documents);
     let bar = progress_bar(documents.len() as u64);
-    let options = RunOptions { threads: args.threads, batch_size: args.batch_size };
-    let docs = pipeline::run(documents, options, factory, &|n| bar.inc(n as u64))?;
+    let docs = pipeline::run(documents, args.batch_size, pipelines, &|n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     Ok(docs)
 }

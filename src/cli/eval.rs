@@ -153,8 +153,8 @@ fn predict(inputs: &[String]) -> anyhow::Result<Vec<stance::Labelled>> {
     if let Some(e) = read.errors.first() {
         anyhow::bail!("cannot read the documents: {e}");
     }
-    let options = stancer::pipeline::RunOptions { threads: 1, batch_size: 16 };
-    let docs = stancer::pipeline::run(read.documents, options, || super::annotate::pipeline(None), &|_| {})?;
+    let mut pipelines = [super::annotate::pipeline(None)?];
+    let docs = stancer::pipeline::run(read.documents, 16, &mut pipelines, &|_| {})?;
     let mut out = Vec::new();
     for doc in &docs {
         for (i, s) in doc.sentences.iter().enumerate() {

@@ -25,8 +25,9 @@ fn pipeline() -> Pipeline {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let args = args.input;
     let Some(mut run) = common::read_inputs(&args)? else { return Ok(1) };
-    let docs = common::annotate(&mut run, &args, || Ok(pipeline()))?;
+    let mut pipelines = stancer::pipeline::per_thread(args.threads, || Ok(pipeline()))?;
+    let docs = common::annotate(&mut run, &args, &mut pipelines)?;
     write::write_segments(&args.output, &docs, !args.no_escape_formulas)?;
-    common::write_manifest(&run, &args, "segment", &pipeline(), &docs, json!({}))?;
+    common::write_manifest(&run, &args, "segment", &pipelines[0], &docs, json!({}))?;
     Ok(common::finish(&run, &docs, &args.output))
 }
