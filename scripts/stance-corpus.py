@@ -14,6 +14,13 @@ from ../shared/data (eng.train and eng.testa articles).
       the same for the second annotation (reuters-second-gold.jsonl) and the written set
       (written-docs.jsonl, written-gold.jsonl).
 
+  scripts/stance-corpus.py splits OUT_DIR
+      after `rebuild OUT_DIR`: the split the shipped stance model was trained and
+      measured on, held out by article. train-gold.jsonl: eng.train articles and the
+      written articles whose number is not a multiple of 5; dev-gold.jsonl with
+      dev-docs.jsonl: the eng.testa articles; written-dev-gold.jsonl with
+      written-dev-docs.jsonl: the written articles whose number is a multiple of 5.
+
   scripts/stance-corpus.py build-reuters SEGMENTS.csv LABELS.jsonl... > reuters.jsonl
       turns annotators' files ({doc_id, sent_idx, stance, holder, target, cue} with
       verbatim strings; annotator from the file name SHARD.NAME.jsonl) into offsets,
@@ -107,6 +114,26 @@ def rebuild(out_dir):
     print(f"{len(wanted)} articles, {len(rows)} labelled sentences -> {out_dir}", file=sys.stderr)
 
 
+def splits(out_dir):
+    out_dir = Path(out_dir)
+    load = lambda name: [json.loads(l) for l in open(out_dir / name, encoding="utf-8") if l.strip()]
+    reuters, written = load("reuters-gold.jsonl"), load("written-gold.jsonl")
+    is_dev = lambda d: d.startswith("eng.testa-")
+    is_written_dev = lambda d: int(d.rsplit("-", 1)[1]) % 5 == 0
+
+    def write(name, rows):
+        with open(out_dir / name, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} rows", file=sys.stderr)
+
+    write("train-gold.jsonl", [r for r in reuters if not is_dev(r["doc_id"])] + [r for r in written if not is_written_dev(r["doc_id"])])
+    write("dev-gold.jsonl", [r for r in reuters if is_dev(r["doc_id"])])
+    write("dev-docs.jsonl", [d for d in load("reuters-docs.jsonl") if is_dev(d["id"])])
+    write("written-dev-gold.jsonl", [r for r in written if is_written_dev(r["doc_id"])])
+    write("written-dev-docs.jsonl", [d for d in load("written-docs.jsonl") if is_written_dev(d["id"])])
+
+
 def build_written(articles, labels, out_dir):
     out_dir = Path(out_dir)
     arts = {a["doc_id"]: a["text"] for a in map(json.loads, open(articles, encoding="utf-8"))}
@@ -141,6 +168,8 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "rebuild":
         rebuild(args[0])
+    elif cmd == "splits":
+        splits(args[0])
     elif cmd == "build-reuters":
         build_reuters(args[0], args[1:])
     elif cmd == "build-written":

@@ -1,6 +1,7 @@
 pub mod doc;
 pub mod eval;
 pub mod ner;
+pub mod optim;
 pub mod pipeline;
 pub mod read;
 pub mod segment;

@@ -235,8 +235,14 @@ fn eval_ner_scores_a_prediction_file_like_conlleval() {
 /// A tiny random NER model built here: enough to check the plumbing (offsets, files,
 /// determinism), not accuracy.
 fn tiny_ner_model(dir: &Path) -> PathBuf {
+    tiny_ner_model_with(dir, 3, &[])
+}
+
+/// A tiny random NER model with a chosen seed and words added to the vocabulary.
+fn tiny_ner_model_with(dir: &Path, seed: i64, extra: &[&str]) -> PathBuf {
     use stancer::ner::model::TokenClassifier;
-    let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "harbour", "authority", "backed", "plan", ".", ",", "\""];
+    let mut words = vec!["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "harbour", "authority", "backed", "plan", ".", ",", "\""];
+    words.extend(extra);
     let vocab = dir.join("vocab.txt");
     std::fs::write(&vocab, words.join("\n")).unwrap();
     let config = serde_json::json!({
@@ -245,7 +251,7 @@ fn tiny_ner_model(dir: &Path) -> PathBuf {
         "max_position_embeddings": 64, "num_attention_heads": 2, "num_hidden_layers": 2,
         "type_vocab_size": 2, "vocab_size": words.len()
     });
-    tch::manual_seed(3);
+    tch::manual_seed(seed);
     let labels = ["O", "B-ORG", "I-ORG", "B-LOC", "I-LOC"].map(String::from).to_vec();
     let model = TokenClassifier::new(config, labels, true, tch::Device::Cpu).unwrap();
     let out = dir.join("tiny-ner");
@@ -311,4 +317,77 @@ fn eval_ner_runs_a_model_on_gold_tokens_and_writes_predictions() {
     let rescored = stancer(&["eval", "ner", "--pred", pred.to_str().unwrap(), "--json"]);
     let again: serde_json::Value = serde_json::from_slice(&rescored.stdout).unwrap();
     assert_eq!(again["f1"], report["f1"]);
+}
+
+/// Documents and gold sentences where one word decides the label: enough for a tiny
+/// model to learn, so that training, calibration and the pipeline can be checked.
+fn keyword_corpus(dir: &Path, n_docs: usize) -> (PathBuf, PathBuf) {
+    let sentences = [("The union condemned the plan.", "condemn", "The union", "condemned"), ("The authority backed the plan.", "endorse", "The authority", "backed"), ("The plan was published.", "neutral", "", "")];
+    let (mut docs, mut gold) = (String::new(), String::new());
+    for d in 0..n_docs {
+        let order: Vec<usize> = (0..3).map(|k| (d + k) % 3).collect();
+        let mut text = String::new();
+        for &k in &order {
+            let (sentence, label, holder, cue) = sentences[k];
+            let start = text.chars().count();
+            text.push_str(sentence);
+            let end = text.chars().count();
+            text.push(' ');
+            gold.push_str(&serde_json::json!({"doc_id": format!("doc{d}"), "start": start, "end": end, "stance": label, "holder": holder, "target": if holder.is_empty() { "" } else { "the plan" }, "cue": cue}).to_string());
+            gold.push('\n');
+        }
+        docs.push_str(&serde_json::json!({"id": format!("doc{d}"), "text": text.trim_end()}).to_string());
+        docs.push('\n');
+    }
+    let (docs_path, gold_path) = (dir.join("docs.jsonl"), dir.join("gold.jsonl"));
+    std::fs::write(&docs_path, docs).unwrap();
+    std::fs::write(&gold_path, gold).unwrap();
+    (docs_path, gold_path)
+}
+
+const CUE_WORDS: [&str; 4] = ["union", "condemned", "was", "published"];
+
+#[test]
+fn train_stance_learns_keywords_then_annotates_and_evaluates() {
+    let dir = tempfile::tempdir().unwrap();
+    let ner = tiny_ner_model_with(dir.path(), 3, &CUE_WORDS);
+    let (docs, gold) = keyword_corpus(dir.path(), 40);
+    let out = dir.path().join("stance");
+    let (ner_s, docs_s, gold_s, out_s) = (ner.to_str().unwrap(), docs.to_str().unwrap(), gold.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["train", "stance", "--gold", gold_s, "--docs", docs_s, "--ner-model", ner_s, "-o", out_s, "--tap", "1", "--epochs", "8", "--lr", "3e-3", "--head-lr", "1e-2", "--batch-size", "8", "--json"];
+    let run = stancer(&args);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(report["dev"]["macro_f1"].as_f64().unwrap() > 0.9, "{report}");
+    assert!(report["dev"]["holder"]["overlap"].as_f64().unwrap() > 0.9, "{report}");
+    assert!(report["dev_ece_after"].as_f64().unwrap() <= report["dev_ece_before"].as_f64().unwrap() + 0.05, "{report}");
+    for file in ["config.json", "model.safetensors", "training.json"] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+
+    // The pipeline: model labels, byte-identical across threads.
+    let mut outputs = Vec::new();
+    for (threads, batch) in [("1", "16"), ("2", "1")] {
+        let csv = dir.path().join(format!("out-{threads}.csv"));
+        let run = stancer(&["annotate", docs_s, "-o", csv.to_str().unwrap(), "--ner-model", ner_s, "--stance-model", out_s, "--threads", threads, "--batch-size", batch]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        outputs.push(std::fs::read(&csv).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "1 and 2 threads differ");
+    let eval = stancer(&["eval", "stance", "--gold", gold_s, "--pred", dir.path().join("out-1.csv").to_str().unwrap(), "--json"]);
+    let scored: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    assert!(scored["macro_f1"].as_f64().unwrap() > 0.9, "{scored}");
+    let manifest = std::fs::read_to_string(dir.path().join("out-1.manifest.json")).unwrap();
+    assert!(manifest.contains("stance:stance"), "{manifest}");
+
+    // Adapting from the trained model; and a trunk it was not trained on is refused.
+    let again = dir.path().join("again");
+    let from = ["train", "stance", "--gold", gold_s, "--docs", docs_s, "--ner-model", ner_s, "-o", again.to_str().unwrap(), "--from", out_s, "--epochs", "1"];
+    assert!(stancer(&from).status.success());
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    let other = tiny_ner_model_with(&dir.path().join("other"), 4, &CUE_WORDS);
+    let csv = dir.path().join("never.csv");
+    let run = stancer(&["annotate", docs_s, "-o", csv.to_str().unwrap(), "--ner-model", other.to_str().unwrap(), "--stance-model", out_s]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("trained on another NER model"));
 }

@@ -7,9 +7,12 @@
 //! failed, `OUT.errors.csv`.
 //!
 //! Named entities come from the model in `--ner-model DIR` (default: the shipped
-//! `models/ner`), or are left out with `--no-ner`. With a model, each worker thread runs
-//! torch on one thread and every sentence alone, so that output is byte-identical for
-//! any `--threads` and `--batch-size`.
+//! `models/ner`), or are left out with `--no-ner`. The stance label comes from the
+//! stance branch in `--stance-model DIR` (default: the shipped `models/stance`), which
+//! runs on the NER encoder's pass; the rules fill the claim and any role the model did
+//! not find. With `--no-stance-model` (or `--no-ner`) the rules decide alone. With a
+//! model, each worker thread runs torch on one thread and every sentence alone, so that
+//! output is byte-identical for any `--threads` and `--batch-size`.
 
 use std::path::{Path, PathBuf};
 
@@ -43,9 +46,17 @@ pub struct NerOptions {
     /// Default: models/ner in the working folder or beside the stancer checkout.
     #[arg(long)]
     ner_model: Option<PathBuf>,
-    /// Run without named entities (the entities column stays empty).
+    /// Run without named entities (the entities column stays empty) and without the
+    /// stance model, which shares the NER encoder.
     #[arg(long, conflicts_with = "ner_model")]
     no_ner: bool,
+    /// Stance model folder (trained by `stancer train stance` on this NER model).
+    /// Default: models/stance in the working folder or beside the stancer checkout.
+    #[arg(long)]
+    stance_model: Option<PathBuf>,
+    /// Let the rules decide stance alone.
+    #[arg(long, conflicts_with = "stance_model")]
+    no_stance_model: bool,
 }
 
 impl NerOptions {
@@ -57,13 +68,35 @@ impl NerOptions {
         if let Some(dir) = &self.ner_model {
             return Ok(Some(dir.clone()));
         }
-        let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.parent()?.join("models/ner")));
-        let candidates = [Some(PathBuf::from("models/ner")), beside_exe];
-        match candidates.into_iter().flatten().find(|d| d.join("config.json").exists()) {
+        match shipped("models/ner") {
             Some(dir) => Ok(Some(dir)),
             None => anyhow::bail!("no NER model found in models/ner: pass --ner-model DIR, or --no-ner to run without entities"),
         }
     }
+
+    /// The stance model folder, or `None` for rules alone: asked for, no NER model,
+    /// or no shipped stance model built on this NER model (a warning says so).
+    pub fn stance_dir(&self, ner_dir: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+        let Some(ner_dir) = ner_dir.filter(|_| !self.no_stance_model) else { return Ok(None) };
+        if let Some(dir) = &self.stance_model {
+            return Ok(Some(dir.clone()));
+        }
+        let Some(dir) = shipped("models/stance") else { return Ok(None) };
+        let config = stancer::ner::model::read_config(&dir)?;
+        let trunk = config["stancer_stance"]["trunk_sha256"].as_str().unwrap_or_default().to_string();
+        if trunk != stancer::pipeline::sha256_file(&ner_dir.join("model.safetensors"))? {
+            eprintln!("note: {} was trained on another NER model; stance comes from the rules (pass --stance-model to choose one)", dir.display());
+            return Ok(None);
+        }
+        Ok(Some(dir))
+    }
+}
+
+/// A shipped model folder: in the working folder, or in the checkout the binary was
+/// built in (`target/release/stancer` is three levels below it).
+fn shipped(relative: &str) -> Option<PathBuf> {
+    let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.parent()?.join(relative)));
+    [Some(PathBuf::from(relative)), beside_exe].into_iter().flatten().find(|d| d.join("config.json").exists())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,11 +105,16 @@ enum Format {
     Jsonl,
 }
 
-/// Sentences, named entities (when a model is given), then rule-based stance.
-pub fn pipeline(ner_model: Option<&Path>) -> anyhow::Result<Pipeline> {
+/// Sentences, named entities and model stance (when models are given), then the
+/// stance rules (deciding alone without a stance model).
+pub fn pipeline(ner_model: Option<&Path>, stance_model: Option<&Path>) -> anyhow::Result<Pipeline> {
     let mut pipeline = Pipeline::new().with(Segmenter(RuleSplitter));
     if let Some(dir) = ner_model {
-        pipeline = pipeline.with(NerStage::load(dir, 128)?);
+        let mut stage = NerStage::load(dir, 128)?;
+        if let Some(stance) = stance_model {
+            stage = stage.with_stance(stance)?;
+        }
+        pipeline = pipeline.with(stage);
     }
     Ok(pipeline.with(LexiconStance::default()))
 }
@@ -84,12 +122,13 @@ pub fn pipeline(ner_model: Option<&Path>) -> anyhow::Result<Pipeline> {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let input = &args.input;
     let ner_model = args.ner.model_dir()?;
+    let stance_model = args.ner.stance_dir(ner_model.as_deref())?;
     if ner_model.is_some() {
         // Parallelism comes from --threads workers; see the module doc.
         tch::set_num_threads(1);
     }
     // Built before any input is read, so that a broken model fails first.
-    let mut pipelines = stancer::pipeline::per_thread(input.threads, || pipeline(ner_model.as_deref()))?;
+    let mut pipelines = stancer::pipeline::per_thread(input.threads, || pipeline(ner_model.as_deref(), stance_model.as_deref()))?;
     let Some(mut run) = common::read_inputs(input)? else { return Ok(1) };
     let docs = common::annotate(&mut run, input, &mut pipelines)?;
     let escape = !input.no_escape_formulas;

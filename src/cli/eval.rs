@@ -75,6 +75,9 @@ pub struct StanceArgs {
     /// Write the sentences where the label differs to this CSV.
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// Models for --docs (as for annotate).
+    #[command(flatten)]
+    models: super::annotate::NerOptions,
 }
 
 #[derive(clap::Args, Debug)]
@@ -132,7 +135,7 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
     let gold = stance::read_labelled(&args.gold)?;
     let predicted = match &args.pred {
         Some(path) => stance::read_labelled(path)?,
-        None => predict(&args.docs)?,
+        None => predict(&args.docs, &args.models)?,
     };
     let pairs = stance::match_sentences(&gold, &predicted);
     let report = stance::report(&pairs);
@@ -148,12 +151,13 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
 }
 
 /// Runs the annotate pipeline in memory and returns its sentences as predictions.
-fn predict(inputs: &[String]) -> anyhow::Result<Vec<stance::Labelled>> {
+fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::Result<Vec<stance::Labelled>> {
     let read = stancer::read::read_inputs(inputs, &Default::default());
     if let Some(e) = read.errors.first() {
         anyhow::bail!("cannot read the documents: {e}");
     }
-    let mut pipelines = [super::annotate::pipeline(None)?];
+    let ner = models.model_dir()?;
+    let mut pipelines = [super::annotate::pipeline(ner.as_deref(), models.stance_dir(ner.as_deref())?.as_deref())?];
     let docs = stancer::pipeline::run(read.documents, 16, &mut pipelines, &|_| {})?;
     let mut out = Vec::new();
     for doc in &docs {
@@ -198,7 +202,10 @@ fn print_stance(r: &stance::StanceReport) {
         println!("  {label:<8} {:>5} {:>5} {:>5}", row[0], row[1], row[2]);
     }
     for (name, m) in [("holder", &r.holder), ("target", &r.target), ("cue", &r.cue)] {
-        println!("{name:<6} on {} gold condemn/endorse sentences: exact {:.3}, overlap {:.3}", m.gold, m.exact, m.overlap);
+        println!(
+            "{name:<6} on {} gold condemn/endorse sentences: exact {:.3}, overlap {:.3}; overlap {:.3} on the {} also predicted condemn/endorse",
+            m.gold, m.exact, m.overlap, m.overlap_when_predicted, m.predicted_stance
+        );
     }
 }
 

@@ -1,20 +1,121 @@
 //! `stancer train ner --train FILE.conll --dev FILE.conll --base DIR -o DIR [options]`
+//! `stancer train stance --gold LABELS --docs DOCS... [--from MODEL] -o DIR [options]`
 //!
 //! Fine-tunes a BERT-family encoder (a folder with config.json, vocab.txt and
 //! model.safetensors; `scripts/fetch-minilm.sh` puts all-MiniLM-L6-v2 in the cache)
 //! with a token-classification head on CoNLL column files (IOB1 or IOB2). Prints
 //! progress and development F1 per epoch, keeps the best epoch in the output folder
 //! with `training.json` beside it. Seeded: the same command gives the same model.
+//!
+//! `stance` trains the stance branch on gold sentences (`formats.md`: doc_id, start,
+//! end, stance, holder, target, cue) of the documents in `--docs`, on top of the NER
+//! model (`--ner-model`, default models/ner), starting from `--from` (for example the
+//! shipped models/stance, to adapt it to your own codebook) or from the NER model's
+//! upper layers. The best epoch on `--dev-gold` (or on a held-out share of the
+//! documents) is kept, its probabilities calibrated, and its scores printed.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
 use stancer::ner::train::{self, TrainOptions};
+use stancer::optim::Optimisation;
+use stancer::stance::train as stance_train;
+
+use super::annotate::NerOptions;
 
 #[derive(Subcommand, Debug)]
 pub enum TrainCommand {
     /// A named-entity tagger from CoNLL files.
     Ner(NerArgs),
+    /// The stance model from gold sentences and their documents.
+    Stance(StanceArgs),
+}
+
+/// Optimisation settings shared by both trainers; each has its own defaults.
+#[derive(clap::Args, Debug)]
+pub struct OptimArgs {
+    /// Passes over the training data [ner: 3, stance: 6].
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Sentences per batch [ner: 32, stance: 16].
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Learning rate of the pre-trained layers [ner: 5e-5, stance: 1e-4].
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Learning rate of the new layers (heads, shape and evidence embeddings) [1e-3].
+    #[arg(long)]
+    head_lr: Option<f64>,
+    /// Share of steps spent warming up the learning rate [ner: 0.06, stance: 0.1].
+    #[arg(long)]
+    warmup: Option<f64>,
+    /// Seed of the initialisation and batch order [13].
+    #[arg(long)]
+    seed: Option<i64>,
+}
+
+impl OptimArgs {
+    /// The settings given, the task's defaults for the rest.
+    fn resolve(&self, d: Optimisation) -> Optimisation {
+        Optimisation {
+            epochs: self.epochs.unwrap_or(d.epochs),
+            batch_size: self.batch_size.unwrap_or(d.batch_size),
+            learning_rate: self.lr.unwrap_or(d.learning_rate),
+            head_learning_rate: self.head_lr.unwrap_or(d.head_learning_rate),
+            warmup: self.warmup.unwrap_or(d.warmup),
+            seed: self.seed.unwrap_or(d.seed),
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StanceArgs {
+    /// Gold sentences (JSON Lines or CSV, formats.md).
+    #[arg(long)]
+    gold: PathBuf,
+    /// Documents the gold sentences come from (JSON Lines, CSV or text files).
+    #[arg(long, num_args = 1.., required = true)]
+    docs: Vec<String>,
+    /// Development gold sentences (of documents in --docs); default: hold out a share
+    /// of the documents.
+    #[arg(long)]
+    dev_gold: Option<PathBuf>,
+    /// Stance model to start from (e.g. models/stance); default: a new branch.
+    #[arg(long)]
+    from: Option<PathBuf>,
+    /// Output model folder.
+    #[arg(short, long)]
+    output: PathBuf,
+    #[command(flatten)]
+    ner: NerOptions,
+    #[command(flatten)]
+    optim: OptimArgs,
+    /// NER encoder layers shared below the stance branch (the branch has the rest).
+    #[arg(long, default_value_t = 2)]
+    tap: usize,
+    /// Weight of the holder/target/cue tagging loss.
+    #[arg(long, default_value_t = 1.0)]
+    role_weight: f64,
+    /// Class weighting: 0 none, 0.5 square root of the inverse frequency, 1 balanced.
+    #[arg(long, default_value_t = 0.5)]
+    class_balance: f64,
+    /// Leave out the cue lexicon's evidence (cues, negators, reporting verbs) from a
+    /// new branch's input (for the ablation).
+    #[arg(long)]
+    no_lexicon_evidence: bool,
+    /// Start a new branch from this encoder folder's upper layers instead of the NER
+    /// model's own (e.g. the base all-MiniLM-L6-v2).
+    #[arg(long, conflicts_with = "from")]
+    branch_init: Option<PathBuf>,
+    /// Share of documents held out without --dev-gold.
+    #[arg(long, default_value_t = 0.15)]
+    dev_share: f64,
+    /// Torch threads.
+    #[arg(long, default_value_t = 2)]
+    threads: i32,
+    /// Print the final report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -29,20 +130,8 @@ pub struct NerArgs {
     /// Output model folder.
     #[arg(short, long)]
     output: PathBuf,
-    #[arg(long, default_value_t = 3)]
-    epochs: usize,
-    #[arg(long, default_value_t = 32)]
-    batch_size: usize,
-    #[arg(long, default_value_t = 5e-5)]
-    lr: f64,
-    /// Learning rate of the new layers (head, shape features).
-    #[arg(long, default_value_t = 1e-3)]
-    head_lr: f64,
-    /// Share of steps spent warming up the learning rate.
-    #[arg(long, default_value_t = 0.06)]
-    warmup: f64,
-    #[arg(long, default_value_t = 13)]
-    seed: i64,
+    #[command(flatten)]
+    optim: OptimArgs,
     #[arg(long, default_value_t = 128)]
     max_len: usize,
     /// Leave out the word-shape features (for the ablation).
@@ -58,15 +147,12 @@ pub struct NerArgs {
 
 pub fn run(cmd: TrainCommand) -> anyhow::Result<i32> {
     match cmd {
+        TrainCommand::Stance(a) => run_stance(a),
         TrainCommand::Ner(a) => {
             tch::set_num_threads(a.threads);
+            let defaults = Optimisation { epochs: 3, batch_size: 32, learning_rate: 5e-5, head_learning_rate: 1e-3, warmup: 0.06, seed: 13 };
             let opts = TrainOptions {
-                epochs: a.epochs,
-                batch_size: a.batch_size,
-                learning_rate: a.lr,
-                head_learning_rate: a.head_lr,
-                warmup: a.warmup,
-                seed: a.seed,
+                optim: a.optim.resolve(defaults),
                 max_len: a.max_len,
                 shape_features: !a.no_shape,
                 limit: a.limit,
@@ -79,4 +165,52 @@ pub fn run(cmd: TrainCommand) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
+    tch::set_num_threads(a.threads);
+    let defaults = Optimisation { epochs: 6, batch_size: 16, learning_rate: 1e-4, head_learning_rate: 1e-3, warmup: 0.1, seed: 13 };
+    let opts = stance_train::TrainOptions {
+        optim: a.optim.resolve(defaults),
+        tap: a.tap,
+        role_weight: a.role_weight,
+        class_balance: a.class_balance,
+        dev_share: a.dev_share,
+        branch_init: a.branch_init.clone(),
+        lexicon_evidence: !a.no_lexicon_evidence,
+    };
+    let Some(ner_dir) = a.ner.model_dir()? else { anyhow::bail!("the stance model needs the NER model it builds on; leave out --no-ner") };
+    let trunk = stancer::ner::stage::NerStage::load(&ner_dir, 128)?;
+    let read = stancer::read::read_inputs(&a.docs, &Default::default());
+    for e in &read.errors {
+        eprintln!("warning: {e}");
+    }
+    let docs = stance_train::documents_by_id(read.documents)?;
+    let gold = stance_train::read_gold(&a.gold)?;
+    let (train_gold, dev_gold) = match &a.dev_gold {
+        Some(path) => (gold, stance_train::read_gold(path)?),
+        None => stance_train::split_by_document(gold, a.dev_share),
+    };
+    let tap = match &a.from {
+        Some(dir) => stancer::stance::model::StanceModel::load(dir, tch::Device::Cpu)?.tap,
+        None => a.tap,
+    };
+    eprintln!("{} training and {} development sentences; running the shared encoder layers", train_gold.len(), dev_gold.len());
+    let lexicon = stancer::stance::Lexicon::builtin();
+    let train_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &train_gold)?;
+    let dev_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &dev_gold)?;
+    let report = stance_train::train(&trunk, a.from.as_deref(), &train_set, &dev_set, &a.output, &opts)?;
+    let log = serde_json::json!({ "options": opts, "gold": a.gold, "dev_gold": a.dev_gold, "from": a.from, "report": report });
+    stancer::write::write_json(&a.output.join("training.json"), &log)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let r = &report.dev;
+        println!("best epoch {} of {}; model in {}", report.best_epoch, report.epochs.len(), a.output.display());
+        println!("dev ({} sentences): macro-F1 {:.3} (95% CI {:.3} to {:.3}), accuracy {:.3}, kappa {:.3}", r.sentences, r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high, r.accuracy, r.kappa);
+        println!("holder overlap {:.3}, target overlap {:.3}, cue overlap {:.3} (condemn/endorse gold)", r.holder.overlap, r.target.overlap, r.cue.overlap);
+        println!("holder overlap {:.3} on the {} gold condemn/endorse sentences also predicted so", r.holder.overlap_when_predicted, r.holder.predicted_stance);
+        println!("temperature {:.2}: ECE {:.3} before, {:.3} after", report.temperature, report.dev_ece_before, report.dev_ece_after);
+    }
+    Ok(0)
 }

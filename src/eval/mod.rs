@@ -1,6 +1,7 @@
 //! Evaluation metrics, apart from the models they score. Each submodule reads its gold
 //! format, compares it with predictions and returns plain numbers; printing is the CLI's.
 
+pub mod calibration;
 pub mod ner;
 pub mod sbd;
 pub mod stance;

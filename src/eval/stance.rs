@@ -137,9 +137,14 @@ pub struct ClassScore {
 /// condemn/endorse sentences that name it.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RoleMatch {
+    /// Gold condemn/endorse sentences that name this role.
     pub gold: usize,
     pub exact: f64,
     pub overlap: f64,
+    /// Of those, the ones also predicted condemn or endorse, and the overlap share
+    /// among them: how well the role is found once the stance is.
+    pub predicted_stance: usize,
+    pub overlap_when_predicted: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -236,7 +241,8 @@ fn words(s: &str) -> Vec<String> {
 }
 
 fn role_match(pairs: &[Pair], role: impl Fn(&Labelled) -> &str) -> RoleMatch {
-    let scored: Vec<(bool, bool)> = pairs
+    // (exact, overlap, predicted as a stance) per gold sentence naming the role.
+    let scored: Vec<(bool, bool, bool)> = pairs
         .iter()
         .filter(|p| p.gold.label != Label::Neutral && !role(&p.gold).is_empty())
         .map(|p| {
@@ -245,12 +251,21 @@ fn role_match(pairs: &[Pair], role: impl Fn(&Labelled) -> &str) -> RoleMatch {
             let exact = gold.eq_ignore_ascii_case(pred.trim());
             let pw = words(pred);
             let overlap = exact || words(gold).iter().any(|w| pw.contains(w));
-            (exact, overlap)
+            (exact, overlap, p.predicted_label() != Label::Neutral)
         })
         .collect();
-    let n = scored.len();
-    let share = |f: fn(&(bool, bool)) -> bool| if n == 0 { 0.0 } else { scored.iter().filter(|s| f(s)).count() as f64 / n as f64 };
-    RoleMatch { gold: n, exact: share(|s| s.0), overlap: share(|s| s.1) }
+    let share = |rows: &[&(bool, bool, bool)], f: fn(&(bool, bool, bool)) -> bool| {
+        if rows.is_empty() { 0.0 } else { rows.iter().filter(|s| f(s)).count() as f64 / rows.len() as f64 }
+    };
+    let all: Vec<&(bool, bool, bool)> = scored.iter().collect();
+    let predicted: Vec<&(bool, bool, bool)> = scored.iter().filter(|s| s.2).collect();
+    RoleMatch {
+        gold: all.len(),
+        exact: share(&all, |s| s.0),
+        overlap: share(&all, |s| s.1),
+        predicted_stance: predicted.len(),
+        overlap_when_predicted: share(&predicted, |s| s.1),
+    }
 }
 
 pub fn report(pairs: &[Pair]) -> StanceReport {
@@ -318,6 +333,11 @@ mod tests {
         assert_eq!(r.holder.gold, 2);
         assert!((r.holder.exact - 0.5).abs() < 1e-12);
         assert!((r.holder.overlap - 1.0).abs() < 1e-12);
+        let missed = [row("d", 0, 10, Label::Neutral, ""), row("d", 11, 20, Label::Endorse, "The ministry")];
+        let r = report(&match_sentences(&gold, &missed));
+        assert!((r.holder.overlap - 0.5).abs() < 1e-12);
+        assert_eq!(r.holder.predicted_stance, 1);
+        assert!((r.holder.overlap_when_predicted - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -9,7 +9,10 @@ use rust_bert::bert::BertConfig;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
-struct Layer {
+/// One transformer layer (self-attention, then feed-forward, each with a residual and
+/// layer norm). Public so that a task branch can stack its own copies on top of a
+/// shared encoder's lower layers.
+pub struct Layer {
     query: nn::Linear,
     key: nn::Linear,
     value: nn::Linear,
@@ -37,27 +40,11 @@ impl Encoder {
         let h = c.hidden_size;
         let e = p / "embeddings";
         let _ = nn::embedding(&e / "word_embeddings", c.vocab_size, h, Default::default());
-        let layer_norm = |p: nn::Path<'_>| nn::layer_norm(p, vec![h], nn::LayerNormConfig { eps: 1e-12, ..Default::default() });
-        let layers = (0..c.num_hidden_layers)
-            .map(|i| {
-                let l = p / "encoder" / "layer" / i;
-                let a = &l / "attention";
-                Layer {
-                    query: nn::linear(&a / "self" / "query", h, h, Default::default()),
-                    key: nn::linear(&a / "self" / "key", h, h, Default::default()),
-                    value: nn::linear(&a / "self" / "value", h, h, Default::default()),
-                    attention_out: nn::linear(&a / "output" / "dense", h, h, Default::default()),
-                    attention_norm: layer_norm(&a / "output" / "LayerNorm"),
-                    intermediate: nn::linear(&l / "intermediate" / "dense", h, c.intermediate_size, Default::default()),
-                    output: nn::linear(&l / "output" / "dense", c.intermediate_size, h, Default::default()),
-                    output_norm: layer_norm(&l / "output" / "LayerNorm"),
-                }
-            })
-            .collect();
+        let layers = (0..c.num_hidden_layers).map(|i| Layer::new(&(p / "encoder" / "layer" / i), c)).collect();
         Encoder {
             position_embeddings: nn::embedding(&e / "position_embeddings", c.max_position_embeddings, h, Default::default()),
             token_type_embeddings: nn::embedding(&e / "token_type_embeddings", c.type_vocab_size, h, Default::default()),
-            embedding_norm: layer_norm(&e / "LayerNorm"),
+            embedding_norm: layer_norm(&e / "LayerNorm", h),
             layers,
             heads: c.num_attention_heads,
             hidden_dropout: c.hidden_dropout_prob,
@@ -68,26 +55,72 @@ impl Encoder {
     /// Hidden states `[batch, length, hidden]` from input embeddings and an attention
     /// mask (1 for tokens, 0 for padding).
     pub fn forward_t(&self, input_embeds: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let (b, len, hidden) = input_embeds.size3().expect("embeddings are [batch, length, hidden]");
+        self.forward_tap(input_embeds, mask, None, train).0
+    }
+
+    /// Like `forward_t`, and also the hidden states after the first `tap` layers, for
+    /// a branch that shares this encoder's lower layers (one pass serves both).
+    pub fn forward_tap(&self, input_embeds: &Tensor, mask: &Tensor, tap: Option<usize>, train: bool) -> (Tensor, Option<Tensor>) {
+        let len = input_embeds.size()[1];
         let device = input_embeds.device();
         let positions = Tensor::arange(len, (Kind::Int64, device)).unsqueeze(0);
         let types = Tensor::zeros([1, len], (Kind::Int64, device));
         let mut x = (input_embeds + self.position_embeddings.forward(&positions) + self.token_type_embeddings.forward(&types))
             .apply(&self.embedding_norm)
             .dropout(self.hidden_dropout, train);
+        let mut tapped = None;
+        for (i, layer) in self.layers.iter().enumerate() {
+            if tap == Some(i) {
+                tapped = Some(x.shallow_clone());
+            }
+            x = layer.forward_t(&x, mask, self.heads, (self.hidden_dropout, self.attention_dropout), train);
+        }
+        if tap == Some(self.layers.len()) {
+            tapped = Some(x.shallow_clone());
+        }
+        (x, tapped)
+    }
+
+    pub fn num_layers(&self) -> usize {
+        self.layers.len()
+    }
+}
+
+fn layer_norm(p: nn::Path<'_>, hidden: i64) -> nn::LayerNorm {
+    nn::layer_norm(p, vec![hidden], nn::LayerNormConfig { eps: 1e-12, ..Default::default() })
+}
+
+impl Layer {
+    /// Creates a layer's variables under `p` (Hugging Face names: `attention.self.query`...).
+    pub fn new(p: &nn::Path, c: &BertConfig) -> Layer {
+        let h = c.hidden_size;
+        let a = p / "attention";
+        Layer {
+            query: nn::linear(&a / "self" / "query", h, h, Default::default()),
+            key: nn::linear(&a / "self" / "key", h, h, Default::default()),
+            value: nn::linear(&a / "self" / "value", h, h, Default::default()),
+            attention_out: nn::linear(&a / "output" / "dense", h, h, Default::default()),
+            attention_norm: layer_norm(&a / "output" / "LayerNorm", h),
+            intermediate: nn::linear(p / "intermediate" / "dense", h, c.intermediate_size, Default::default()),
+            output: nn::linear(p / "output" / "dense", c.intermediate_size, h, Default::default()),
+            output_norm: layer_norm(p / "output" / "LayerNorm", h),
+        }
+    }
+
+    /// `x` `[batch, length, hidden]` through the layer; `mask` is 1 for tokens, 0 for
+    /// padding; `dropout` is (hidden, attention).
+    pub fn forward_t(&self, x: &Tensor, mask: &Tensor, heads: i64, dropout: (f64, f64), train: bool) -> Tensor {
+        let (b, len, hidden) = x.size3().expect("hidden states are [batch, length, hidden]");
         // Boolean mask [batch, 1, 1, length]: true where attention is allowed.
         let allowed = mask.to_kind(Kind::Bool).view([b, 1, 1, len]);
-        let head_dim = hidden / self.heads;
-        let split = |t: Tensor| t.view([b, len, self.heads, head_dim]).transpose(1, 2);
-        let dropout = if train { self.attention_dropout } else { 0.0 };
-        for layer in &self.layers {
-            let (q, k, v) = (split(x.apply(&layer.query)), split(x.apply(&layer.key)), split(x.apply(&layer.value)));
-            let context = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&allowed), dropout, false, None::<f64>);
-            let context = context.transpose(1, 2).contiguous().view([b, len, hidden]);
-            let attended = (context.apply(&layer.attention_out).dropout(self.hidden_dropout, train) + &x).apply(&layer.attention_norm);
-            let inner = attended.apply(&layer.intermediate).gelu("none");
-            x = (inner.apply(&layer.output).dropout(self.hidden_dropout, train) + &attended).apply(&layer.output_norm);
-        }
-        x
+        let head_dim = hidden / heads;
+        let split = |t: Tensor| t.view([b, len, heads, head_dim]).transpose(1, 2);
+        let attention_dropout = if train { dropout.1 } else { 0.0 };
+        let (q, k, v) = (split(x.apply(&self.query)), split(x.apply(&self.key)), split(x.apply(&self.value)));
+        let context = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&allowed), attention_dropout, false, None::<f64>);
+        let context = context.transpose(1, 2).contiguous().view([b, len, hidden]);
+        let attended = (context.apply(&self.attention_out).dropout(dropout.0, train) + x).apply(&self.attention_norm);
+        let inner = attended.apply(&self.intermediate).gelu("none");
+        (inner.apply(&self.output).dropout(dropout.0, train) + &attended).apply(&self.output_norm)
     }
 }

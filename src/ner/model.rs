@@ -61,12 +61,22 @@ impl TokenClassifier {
 
     /// Label scores `[batch, length, labels]`.
     pub fn forward_t(&self, batch: &Batch, train: bool) -> Result<Tensor> {
+        Ok(self.forward_tap(batch, None, train).0)
+    }
+
+    /// Label scores, and the encoder's hidden states after `tap` layers (for the
+    /// stance branch, which shares the lower layers).
+    pub fn forward_tap(&self, batch: &Batch, tap: Option<usize>, train: bool) -> (Tensor, Option<Tensor>) {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some((embedding, proj)) = &self.shape {
             embeds = embeds + proj.forward(&embedding.forward(&batch.shapes));
         }
-        let hidden = self.bert.forward_t(&embeds, &batch.mask, train);
-        Ok(hidden.dropout(self.dropout, train).apply(&self.classifier))
+        let (hidden, tapped) = self.bert.forward_tap(&embeds, &batch.mask, tap, train);
+        (hidden.dropout(self.dropout, train).apply(&self.classifier), tapped)
+    }
+
+    pub fn num_layers(&self) -> usize {
+        self.bert.num_layers()
     }
 
     /// Copies weights from a safetensors file into the model. Names may carry the
@@ -124,15 +134,20 @@ impl TokenClassifier {
         if vocab != dir.join("vocab.txt") {
             std::fs::copy(vocab, dir.join("vocab.txt")).context("cannot copy the vocabulary")?;
         }
-        let mut named: Vec<(String, Tensor)> =
-            self.vs.variables().into_iter().map(|(n, t)| (n, t.to_kind(Kind::Half).to_device(Device::Cpu))).collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = dir.join(".model.safetensors.tmp");
-        Tensor::write_safetensors(&named, &tmp)?;
-        mark_pytorch_format(&tmp)?;
-        std::fs::rename(&tmp, dir.join("model.safetensors"))?;
-        Ok(())
+        write_weights(&self.vs, &dir.join("model.safetensors"))
     }
+}
+
+/// Writes every variable as fp16 safetensors (names sorted), atomically.
+pub fn write_weights(vs: &nn::VarStore, path: &Path) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> =
+        vs.variables().into_iter().map(|(n, t)| (n, t.to_kind(Kind::Half).to_device(Device::Cpu))).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let tmp = path.with_extension("safetensors.tmp");
+    Tensor::write_safetensors(&named, &tmp)?;
+    mark_pytorch_format(&tmp)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }
 
 /// Adds `"__metadata__": {"format": "pt"}` to a safetensors header: Python

@@ -2,26 +2,41 @@
 //! in CoNLL), WordPiece windows for sentences longer than the model's window, one
 //! prediction per word, IOB repair, and entities with code-point offsets and a score.
 //!
+//! With a stance branch attached (`with_stance`), the same encoder pass feeds it: the
+//! hidden states at the branch's tap go on through the branch, which labels the
+//! sentence and tags holder, target and cue (`stance::model`).
+//!
 //! Each sentence runs through the model alone, without padding, on one torch thread:
 //! then a sentence's result cannot depend on its neighbours in a batch, and output is
 //! byte-identical for any `--threads` and `--batch-size`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use tch::Device;
+use anyhow::{bail, Result};
+use tch::{Device, Tensor};
 
-use crate::doc::{AnnotatedDoc, Entity, Span};
-use crate::ner::encode::{pad, WordEncoder};
+use crate::doc::{AnnotatedDoc, Entity, Holder, Span, Stance};
+use crate::ner::encode::{length_batches, pad, Encoded, WordEncoder};
 use crate::ner::model::TokenClassifier;
 use crate::ner::tags;
 use crate::pipeline::{ModelInfo, Stage};
+use crate::stance::model::{subtoken_evidence, StanceModel};
+use crate::stance::Lexicon;
 use crate::tokens::tokenize;
 
 pub struct NerStage {
     model: TokenClassifier,
     encoder: WordEncoder,
     info: ModelInfo,
+    dir: PathBuf,
+    stance: Option<Branch>,
+}
+
+/// A stance branch on this stage's encoder, with the lexicon that feeds its evidence.
+struct Branch {
+    model: StanceModel,
+    info: ModelInfo,
+    lexicon: Lexicon,
 }
 
 impl NerStage {
@@ -31,14 +46,60 @@ impl NerStage {
         let encoder = WordEncoder::from_vocab(&dir.join("vocab.txt"), lower_case(dir), max_len)?;
         let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
         let info = ModelInfo { name: format!("ner:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? };
-        Ok(NerStage { model, encoder, info })
+        Ok(NerStage { model, encoder, info, dir: dir.to_path_buf(), stance: None })
+    }
+
+    /// Attaches a stance branch trained on this model's lower layers.
+    pub fn with_stance(mut self, dir: &Path) -> Result<NerStage> {
+        let model = StanceModel::load(dir, Device::Cpu)?;
+        check_trunk(&model, &self.info.sha256, dir)?;
+        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let info = ModelInfo { name: format!("stance:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? };
+        self.stance = Some(Branch { model, info, lexicon: Lexicon::builtin() });
+        Ok(self)
+    }
+
+    pub fn encoder(&self) -> &WordEncoder {
+        &self.encoder
+    }
+
+    pub fn raw_config(&self) -> &serde_json::Value {
+        &self.model.raw_config
+    }
+
+    pub fn weights_path(&self) -> PathBuf {
+        self.dir.join("model.safetensors")
+    }
+
+    /// The encoder's hidden states after `tap` layers for each encoded sentence,
+    /// `[sub-tokens, hidden]` each, computed in batches of similar length.
+    pub fn tapped_states(&self, encoded: &[Encoded], tap: usize, batch_size: usize) -> Result<Vec<Tensor>> {
+        let lengths: Vec<usize> = encoded.iter().map(|e| e.ids.len()).collect();
+        let mut out: Vec<Option<Tensor>> = (0..encoded.len()).map(|_| None).collect();
+        for idx in length_batches(&lengths, batch_size) {
+            let refs: Vec<&Encoded> = idx.iter().map(|&i| &encoded[i]).collect();
+            let (_, tapped) = tch::no_grad(|| self.model.forward_tap(&pad(&refs, Device::Cpu), Some(tap), false));
+            let Some(tapped) = tapped else { bail!("the NER encoder has fewer than {tap} layers") };
+            for (row, &i) in idx.iter().enumerate() {
+                out[i] = Some(tapped.get(row as i64).narrow(0, 0, lengths[i] as i64).copy());
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
     }
 
     fn annotate(&self, doc: &mut AnnotatedDoc) -> Result<()> {
         for i in 0..doc.sentences.len() {
             let words = ner_words(&doc.doc, doc.sentences[i].span);
             let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
-            let predicted = self.tag_words(&texts)?;
+            let evidence = match &self.stance {
+                Some(b) if b.model.uses_evidence() => {
+                    let spans: Vec<Span> = words.iter().map(|(_, s)| *s).collect();
+                    b.lexicon.word_evidence(&doc.doc, doc.sentences[i].span, &spans)
+                }
+                _ => Vec::new(),
+            };
+            let (predicted, stance) = self.tag_words(&texts, &evidence)?;
+            doc.sentences[i].stance = stance.map(|p| stance_of(&p, &words));
             let labels: Vec<String> = predicted.iter().map(|(l, _)| l.clone()).collect();
             doc.sentences[i].entities = tags::entities(&labels)
                 .into_iter()
@@ -53,13 +114,23 @@ impl NerStage {
 
     /// A label and its probability for each word; long sentences go through
     /// overlapping windows and each word takes the window where it is most central.
-    fn tag_words(&self, words: &[&str]) -> Result<Vec<(String, f32)>> {
+    /// With a stance branch, also its reading of the first window (`evidence`: the
+    /// lexicon's class per word, empty when the branch takes none).
+    fn tag_words(&self, words: &[&str], evidence: &[i64]) -> Result<(Vec<(String, f32)>, Option<crate::stance::model::Prediction>)> {
         let windows = self.windows(words);
         let mut out = vec![("O".to_string(), 1.0f32); words.len()];
         let mut best_margin = vec![-1i64; words.len()];
+        let mut stance = None;
         for (start, end) in windows {
             let e = self.encoder.encode(&words[start..end]);
-            let probs = tch::no_grad(|| self.model.forward_t(&pad(&[&e], Device::Cpu), false))?.softmax(-1, tch::Kind::Float);
+            let tap = self.stance.as_ref().filter(|_| start == 0).map(|b| b.model.tap);
+            let batch = pad(&[&e], Device::Cpu);
+            let (logits, tapped) = tch::no_grad(|| self.model.forward_tap(&batch, tap, false));
+            if let (Some(branch), Some(hidden)) = (&self.stance, tapped) {
+                let ev = Tensor::from_slice(&subtoken_evidence(evidence, &e)).unsqueeze(0);
+                stance = branch.model.predict(&hidden, &ev, &batch.mask, &[&e.word_starts])?.pop();
+            }
+            let probs = logits.softmax(-1, tch::Kind::Float);
             let (p, best) = probs.get(0).max_dim(-1, false);
             let (p, best) = (Vec::<f32>::try_from(&p)?, Vec::<i64>::try_from(&best)?);
             for (k, &pos) in e.word_starts.iter().enumerate() {
@@ -71,7 +142,7 @@ impl NerStage {
                 }
             }
         }
-        Ok(out)
+        Ok((out, stance))
     }
 
     /// Word windows that fit the model, overlapping by half a window.
@@ -104,13 +175,40 @@ pub fn lower_case(dir: &Path) -> bool {
     value.and_then(|v| v.get("do_lower_case").and_then(|b| b.as_bool())).unwrap_or(true)
 }
 
+/// Fails unless a stance branch was trained on the NER weights with this sha256.
+pub fn check_trunk(stance: &StanceModel, ner_sha256: &str, dir: &Path) -> Result<()> {
+    if stance.trunk_sha256 != ner_sha256 {
+        bail!(
+            "the stance model {} was trained on another NER model (sha256 {}), not this one ({ner_sha256}); pass the NER model it was trained with",
+            dir.display(),
+            stance.trunk_sha256
+        );
+    }
+    Ok(())
+}
+
+/// A sentence's stance from the branch: label and probabilities, and for condemn or
+/// endorse the first holder, target and cue spans the tagger found.
+fn stance_of(p: &crate::stance::model::Prediction, words: &[(String, Span)]) -> Stance {
+    let label = p.label();
+    let span = |kind: &str| {
+        let found = (label != crate::doc::Label::Neutral).then(|| p.role(kind)).flatten();
+        found.map(|(s, e)| Span::new(words[s].1.start, words[e - 1].1.end))
+    };
+    Stance { label, probs: p.probs, holder: span("HOLDER").map(Holder::Span), target: span("TARGET"), cue: span("CUE") }
+}
+
 impl Stage for NerStage {
     fn name(&self) -> &'static str {
-        "ner"
+        if self.stance.is_some() {
+            "ner+stance"
+        } else {
+            "ner"
+        }
     }
 
     fn models(&self) -> Vec<ModelInfo> {
-        vec![self.info.clone()]
+        std::iter::once(self.info.clone()).chain(self.stance.as_ref().map(|b| b.info.clone())).collect()
     }
 
     fn process(&mut self, batch: &mut [AnnotatedDoc]) -> Result<()> {

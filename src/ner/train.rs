@@ -7,23 +7,19 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use tch::nn::OptimizerConfig;
 use tch::{Device, Kind, Tensor};
 
 use crate::eval::ner::{self as conll, NerReport};
 use crate::ner::encode::{length_batches, pad, Encoded, WordEncoder};
 use crate::ner::model::{read_config, TokenClassifier};
 use crate::ner::tags::to_iob2;
+use crate::optim::{Optimisation, SplitMix, Stepper};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainOptions {
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub learning_rate: f64,
-    /// Learning rate of the new layers (head and shape features), which start from scratch.
-    pub head_learning_rate: f64,
-    pub warmup: f64,
-    pub seed: i64,
+    /// Epochs, batches, rates (the head and shape features are the new layers), seed.
+    #[serde(flatten)]
+    pub optim: Optimisation,
     pub max_len: usize,
     pub shape_features: bool,
     /// Stop after this many training sentences (for quick checks); 0 means all.
@@ -65,7 +61,8 @@ pub struct EpochReport {
 /// Trains from `base` (a BERT folder: config.json, vocab.txt, model.safetensors) and
 /// writes the best epoch to `out`. Returns the per-epoch reports.
 pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: &TrainOptions) -> Result<Vec<EpochReport>> {
-    tch::manual_seed(opts.seed);
+    let optim = &opts.optim;
+    tch::manual_seed(optim.seed);
     let mut train_set = read_corpus(train_path)?;
     if opts.limit > 0 {
         train_set.words.truncate(opts.limit);
@@ -80,28 +77,19 @@ pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: 
 
     let examples = encode_corpus(&encoder, &train_set, &labels)?;
     let lengths: Vec<usize> = examples.iter().map(|(e, _)| e.ids.len()).collect();
-    let batches = length_batches(&lengths, opts.batch_size);
-    let total_steps = (batches.len() * opts.epochs) as f64;
-    let warmup_steps = (opts.warmup * total_steps).max(1.0);
-
-    // Two parameter groups: the pre-trained encoder (0) and the new layers (1).
-    let mut opt = tch::nn::AdamW::default().build(&model.vs, opts.learning_rate)?;
-    let mut rng = SplitMix(opts.seed as u64);
+    let batches = length_batches(&lengths, optim.batch_size);
+    let mut stepper = Stepper::new(&model.vs, optim, batches.len())?;
+    let mut rng = SplitMix(optim.seed as u64);
     let mut reports: Vec<EpochReport> = Vec::new();
     let mut best_f1 = f64::NEG_INFINITY;
-    let mut step = 0usize;
-    for epoch in 1..=opts.epochs {
+    for epoch in 1..=optim.epochs {
         let started = Instant::now();
         let mut order: Vec<usize> = (0..batches.len()).collect();
         rng.shuffle(&mut order);
         let (mut loss_sum, mut seen) = (0.0, 0usize);
         for (k, &b) in order.iter().enumerate() {
             let loss = batch_loss(&model, &examples, &batches[b], labels.len())?;
-            step += 1;
-            let scale = schedule(step as f64, warmup_steps, total_steps);
-            opt.set_lr_group(0, opts.learning_rate * scale);
-            opt.set_lr_group(1, opts.head_learning_rate * scale);
-            opt.backward_step_clip_norm(&loss, 1.0);
+            stepper.step(&loss);
             loss_sum += f64::try_from(&loss)? * batches[b].len() as f64;
             seen += batches[b].len();
             if (k + 1) % 50 == 0 || k + 1 == order.len() {
@@ -110,7 +98,7 @@ pub fn train(train_path: &Path, dev_path: &Path, base: &Path, out: &Path, opts: 
             }
         }
         let train_seconds = started.elapsed().as_secs_f64();
-        let dev = evaluate(&model, &encoder, &dev_set, opts.batch_size)?;
+        let dev = evaluate(&model, &encoder, &dev_set, optim.batch_size)?;
         print_dev(epoch, &dev);
         if dev.f1 > best_f1 {
             best_f1 = dev.f1;
@@ -137,15 +125,6 @@ fn print_dev(epoch: usize, dev: &NerReport) {
     eprintln!("epoch {epoch}: dev F1 {:.2} (P {:.2} R {:.2})", 100.0 * dev.f1, 100.0 * dev.precision, 100.0 * dev.recall);
     for t in &dev.per_type {
         eprintln!("  {:<5} F1 {:.2}", t.kind, 100.0 * t.f1);
-    }
-}
-
-/// Linear warm-up to 1, then linear decay to 0.
-fn schedule(step: f64, warmup: f64, total: f64) -> f64 {
-    if step < warmup {
-        step / warmup
-    } else {
-        ((total - step) / (total - warmup).max(1.0)).max(0.0)
     }
 }
 
@@ -208,24 +187,4 @@ pub fn evaluate(model: &TokenClassifier, encoder: &WordEncoder, corpus: &Corpus,
     let predicted = predict_tags(model, encoder, &corpus.words, batch_size)?;
     let tags: Vec<Vec<String>> = predicted.into_iter().map(|s| crate::ner::tags::repair(&s.into_iter().map(|(t, _)| t).collect::<Vec<_>>())).collect();
     conll::score(&corpus.tags, &tags)
-}
-
-/// A small seeded generator for shuffling batch order (SplitMix64).
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
 }

@@ -28,6 +28,14 @@ pub enum CueKind {
 }
 
 /// A cue found in a token sequence: tokens `start..end`.
+/// Evidence classes of [`Lexicon::evidence`].
+pub const EVIDENCE_NONE: i64 = 0;
+pub const EVIDENCE_CONDEMN: i64 = 1;
+pub const EVIDENCE_ENDORSE: i64 = 2;
+pub const EVIDENCE_NEGATOR: i64 = 3;
+pub const EVIDENCE_REPORTING: i64 = 4;
+pub const EVIDENCE_CLASSES: i64 = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CueMatch {
     pub start: usize,
@@ -115,6 +123,37 @@ impl Lexicon {
         self.negators.iter().filter(|neg| phrase_ends_within(tokens, neg, from, at)).max_by_key(|neg| neg.len()).map(|n| n.as_slice())
     }
 
+    /// What the lexicon knows about each token, as a class for a model's input:
+    /// [`EVIDENCE_NONE`], a condemn or endorse cue, a negator, or a reporting verb.
+    /// Cues win over the others where they overlap.
+    pub fn evidence(&self, tokens: &[Token]) -> Vec<i64> {
+        let mut out = vec![EVIDENCE_NONE; tokens.len()];
+        for at in 0..tokens.len() {
+            if let Some(n) = self.reporting_at(tokens, at) {
+                out[at..at + n].fill(EVIDENCE_REPORTING);
+            }
+            if let Some(n) = self.negators.iter().filter(|neg| starts_with(tokens, at, neg)).map(Vec::len).max() {
+                out[at..at + n].fill(EVIDENCE_NEGATOR);
+            }
+        }
+        for cue in self.find_cues(tokens) {
+            let class = if cue.label == Label::Condemn { EVIDENCE_CONDEMN } else { EVIDENCE_ENDORSE };
+            out[cue.start..cue.end].fill(class);
+        }
+        out
+    }
+
+    /// Evidence classes for words of a sentence (words cut from its tokens, as the NER
+    /// stage cuts them): each word takes the class of the token it starts in.
+    pub fn word_evidence(&self, doc: &crate::doc::Document, sentence: crate::doc::Span, words: &[crate::doc::Span]) -> Vec<i64> {
+        let tokens = crate::tokens::tokenize(doc, sentence);
+        let classes = self.evidence(&tokens);
+        words
+            .iter()
+            .map(|w| tokens.iter().position(|t| t.span.start <= w.start && w.start < t.span.end).map_or(EVIDENCE_NONE, |k| classes[k]))
+            .collect()
+    }
+
     /// Whether tokens starting at `at` are a reporting verb; returns its length.
     pub fn reporting_at(&self, tokens: &[Token], at: usize) -> Option<usize> {
         self.reporting.iter().filter(|r| starts_with(tokens, at, r)).map(Vec::len).max()
@@ -166,6 +205,14 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].start, found[0].end, found[0].label), (1, 6, Label::Condemn));
         assert_eq!(lex.find_cues(&toks("They called for talks."))[0].label, Label::Endorse);
+    }
+
+    #[test]
+    fn evidence_marks_cues_negators_and_reporting_verbs() {
+        let lex = tiny();
+        let got = lex.evidence(&toks("She said they refused to condemned it, according to aides."));
+        // She said they refused to condemned it , according to aides .
+        assert_eq!(got, [0, 4, 0, 3, 3, 1, 0, 0, 4, 4, 0, 0]);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The rule-based stance stage: finds cues, applies negation and contrast, and attaches
 //! holder, target, cue and claim. Its probabilities are fixed confidence levels per
 //! rule, not calibrated model output; the README says so.
+//!
+//! When a trained model already labelled a sentence (`ner::stage` with a stance
+//! branch), the model's label and probabilities stand; the rules add the claim and
+//! fill a holder, target or cue the model's tagger did not find.
 
 use crate::doc::{AnnotatedDoc, Claim, Holder, Label, QuoteType, Span, Stance};
 use crate::pipeline::{ModelInfo, Stage};
@@ -72,10 +76,15 @@ impl LexiconStance {
         let speakers: Vec<Option<Span>> = analyses.iter().map(|a| a.speaker).collect();
         let quoted: Vec<bool> = analyses.iter().map(|a| a.claim.is_some_and(|c| c.quote_type == QuoteType::Direct)).collect();
         for (i, (sentence, mut a)) in doc.sentences.iter_mut().zip(analyses).enumerate() {
-            if a.stance.label != Label::Neutral && a.stance.holder.is_none() && quoted[i] {
-                a.stance.holder = quote_speaker(i, &speakers, &quoted).map(Holder::Span);
+            let label = sentence.stance.as_ref().map_or(a.stance.label, |s| s.label);
+            if label != Label::Neutral && a.stance.holder.is_none() {
+                let speaker = if quoted[i] { quote_speaker(i, &speakers, &quoted) } else { a.speaker };
+                a.stance.holder = speaker.map(Holder::Span);
             }
-            sentence.stance = Some(a.stance);
+            sentence.stance = Some(match sentence.stance.take() {
+                Some(model) => fill_roles(model, a.stance),
+                None => a.stance,
+            });
             sentence.claim = a.claim;
         }
     }
@@ -159,6 +168,20 @@ impl LexiconStance {
             target: target.map(|r| span_of(tokens, r)),
             cue: Some(span_of(tokens, (cue.start, cue.end))),
         }
+    }
+}
+
+/// The model's stance, with the roles it left empty taken from the rules (only for
+/// condemn and endorse: a neutral sentence has no roles).
+fn fill_roles(model: Stance, rules: Stance) -> Stance {
+    if model.label == Label::Neutral {
+        return model;
+    }
+    Stance {
+        holder: model.holder.or(rules.holder),
+        target: model.target.or(rules.target),
+        cue: model.cue.or(rules.cue),
+        ..model
     }
 }
 
@@ -292,6 +315,20 @@ mod tests {
         let got = run("\"This plan is dangerous. We reject it,\" she said.");
         assert_eq!(got[0].0, Label::Condemn);
         assert_eq!(got[0].1, "she");
+    }
+
+    #[test]
+    fn a_model_label_stands_and_rules_fill_its_missing_roles() {
+        let mut docs = vec![AnnotatedDoc::new(Document::new("d", "Human rights groups condemned the detentions."))];
+        Segmenter(RuleSplitter).process(&mut docs).unwrap();
+        let cue = Span::new(20, 29);
+        let model = Stance { label: Label::Endorse, probs: [0.1, 0.8, 0.1], holder: None, target: None, cue: Some(cue) };
+        docs[0].sentences[0].stance = Some(model);
+        LexiconStance::default().process(&mut docs).unwrap();
+        let st = docs[0].sentences[0].stance.clone().unwrap();
+        assert_eq!((st.label, st.probs, st.cue), (Label::Endorse, [0.1, 0.8, 0.1], Some(cue)));
+        assert_eq!(st.holder, Some(Holder::Span(Span::new(0, 19))));
+        assert_eq!(st.target.map(|t| docs[0].doc.slice(t).to_string()), Some("the detentions".into()));
     }
 
     #[test]

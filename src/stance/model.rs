@@ -1,0 +1,301 @@
+//! The trained stance model: a branch of transformer layers that continues the NER
+//! encoder from one of its middle layers (the tap), and two small heads on the branch:
+//! a sentence head (condemn, endorse, neutral, read from `[CLS]` and the mean of the
+//! tokens) and a role tagger (IOB2 tags for holder, target and cue on each word's first
+//! sub-token).
+//!
+//! Why a branch and not a second encoder: the lower layers are shared, so one encoder
+//! pass per sentence serves NER and stance, and the model file holds only the branch
+//! (a few MB instead of a whole encoder). The branch records the sha256 of the NER
+//! weights it was trained on; loading it over a different trunk is an error.
+//!
+//! Probabilities are softmax(logits / temperature); the temperature is fitted on
+//! held-out sentences after training (`train::fit_temperature`). This module does not
+//! read text or run the trunk: see `train` and `ner::stage`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::BertConfig;
+use tch::nn;
+use tch::{Device, Kind, Tensor};
+
+use crate::ner::bert::Layer;
+use crate::ner::encode::Encoded;
+use crate::stance::lexicon::EVIDENCE_CLASSES;
+
+/// Role tags of the tagger, in id order.
+pub const ROLE_LABELS: [&str; 7] = ["O", "B-HOLDER", "I-HOLDER", "B-TARGET", "I-TARGET", "B-CUE", "I-CUE"];
+
+/// The key in config.json that holds what is specific to the stance branch.
+const CONFIG_KEY: &str = "stancer_stance";
+
+pub struct StanceModel {
+    pub vs: nn::VarStore,
+    layers: Vec<Layer>,
+    heads: i64,
+    dropout: (f64, f64),
+    sentence: nn::Linear,
+    roles: nn::Linear,
+    /// Embeddings of the cue lexicon's evidence classes, added to the trunk's states
+    /// (`None`: a branch trained without them).
+    evidence: Option<nn::Embedding>,
+    /// Number of trunk layers below the branch.
+    pub tap: usize,
+    pub temperature: f64,
+    /// sha256 of the NER `model.safetensors` whose lower layers feed the branch.
+    pub trunk_sha256: String,
+    /// The encoder config (layer sizes), written back on save.
+    pub raw_config: serde_json::Value,
+}
+
+impl StanceModel {
+    /// A fresh branch of layers `tap..num_hidden_layers` with random heads, and
+    /// lexicon evidence embeddings when asked (starting at zero, so that they begin as
+    /// no change).
+    pub fn new(raw_config: serde_json::Value, tap: usize, trunk_sha256: String, evidence: bool, device: Device) -> Result<StanceModel> {
+        let config: BertConfig = serde_json::from_value(raw_config.clone()).context("config.json is not a BERT config")?;
+        let total = config.num_hidden_layers as usize;
+        if tap >= total {
+            bail!("the branch must start below the top layer (tap {tap}, encoder has {total} layers)");
+        }
+        let vs = nn::VarStore::new(device);
+        let root = vs.root();
+        // Layers keep their index in the encoder, so trunk weights copy over by name.
+        let layers = (tap..total).map(|i| Layer::new(&(&root / "branch" / "encoder" / "layer" / i), &config)).collect();
+        let head = root.set_group(1);
+        let h = config.hidden_size;
+        let sentence = nn::linear(&head / "sentence", 2 * h, 3, Default::default());
+        let roles = nn::linear(&head / "roles", h, ROLE_LABELS.len() as i64, Default::default());
+        let zero = nn::EmbeddingConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
+        let evidence = evidence.then(|| nn::embedding(&head / "evidence", EVIDENCE_CLASSES, h, zero));
+        Ok(StanceModel {
+            vs,
+            layers,
+            heads: config.num_attention_heads,
+            dropout: (config.hidden_dropout_prob, config.attention_probs_dropout_prob),
+            sentence,
+            roles,
+            evidence,
+            tap,
+            temperature: 1.0,
+            trunk_sha256,
+            raw_config,
+        })
+    }
+
+    /// Starts the branch from the upper layers of an encoder's weights: the trunk's own
+    /// (names `bert.encoder.layer.N.*`) or a base encoder's (`encoder.layer.N.*`).
+    pub fn init_from_trunk(&mut self, trunk_weights: &Path) -> Result<()> {
+        let tensors = read_tensors(trunk_weights)?;
+        let mut missing = Vec::new();
+        tch::no_grad(|| {
+            for (name, mut var) in self.vs.variables() {
+                let Some(rest) = name.strip_prefix("branch.") else { continue };
+                match tensors.get(&format!("bert.{rest}")).or_else(|| tensors.get(rest)) {
+                    Some(t) if t.size() == var.size() => {
+                        var.copy_(&t.to_kind(Kind::Float));
+                    }
+                    _ => missing.push(name),
+                }
+            }
+        });
+        if !missing.is_empty() {
+            bail!("{}: the trunk lacks branch weights: {}", trunk_weights.display(), missing.join(", "));
+        }
+        Ok(())
+    }
+
+    pub fn uses_evidence(&self) -> bool {
+        self.evidence.is_some()
+    }
+
+    /// Sentence logits `[batch, 3]` (order of `Label::ALL`, before the temperature) and
+    /// role logits `[batch, length, roles]`, from the trunk's hidden states at the tap
+    /// and the lexicon evidence class of each sub-token (`[batch, length]`).
+    pub fn forward_t(&self, hidden: &Tensor, evidence: &Tensor, mask: &Tensor, train: bool) -> (Tensor, Tensor) {
+        let mut x = match &self.evidence {
+            Some(embedding) => hidden + evidence.apply(embedding),
+            None => hidden.shallow_clone(),
+        };
+        for layer in &self.layers {
+            x = layer.forward_t(&x, mask, self.heads, self.dropout, train);
+        }
+        let m = mask.to_kind(Kind::Float).unsqueeze(-1);
+        let mean = (&x * &m).sum_dim_intlist(1, false, Kind::Float) / m.sum_dim_intlist(1, false, Kind::Float).clamp_min(1.0);
+        let cls = x.select(1, 0);
+        let pooled = Tensor::cat(&[cls, mean], 1).dropout(self.dropout.0, train);
+        let sentence = pooled.apply(&self.sentence);
+        let roles = x.dropout(self.dropout.0, train).apply(&self.roles);
+        (sentence, roles)
+    }
+
+    /// Calibrated label probabilities `[batch, 3]` from sentence logits.
+    pub fn probabilities(&self, logits: &Tensor) -> Tensor {
+        (logits / self.temperature).softmax(-1, Kind::Float)
+    }
+
+    /// Runs the branch on a padded batch and reads off, for each sentence, its logits,
+    /// calibrated probabilities and role spans (in words; `word_starts[i]` gives the
+    /// first sub-token of each word of sentence `i`).
+    pub fn predict(&self, hidden: &Tensor, evidence: &Tensor, mask: &Tensor, word_starts: &[&[usize]]) -> Result<Vec<Prediction>> {
+        let (sentence, roles) = tch::no_grad(|| self.forward_t(hidden, evidence, mask, false));
+        let logits = Vec::<Vec<f32>>::try_from(&sentence)?;
+        let probs = Vec::<Vec<f32>>::try_from(&self.probabilities(&sentence))?;
+        let best = Vec::<Vec<i64>>::try_from(&roles.argmax(-1, false))?;
+        let mut out = Vec::with_capacity(word_starts.len());
+        for (i, starts) in word_starts.iter().enumerate() {
+            let tags: Vec<String> = starts.iter().map(|&pos| ROLE_LABELS[best[i][pos] as usize].to_string()).collect();
+            out.push(Prediction {
+                logits: [logits[i][0], logits[i][1], logits[i][2]],
+                probs: [probs[i][0], probs[i][1], probs[i][2]],
+                roles: crate::ner::tags::entities(&tags),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Loads a stance folder written by `save`.
+    pub fn load(dir: &Path, device: Device) -> Result<StanceModel> {
+        let raw = crate::ner::model::read_config(dir)?;
+        let Some(own) = raw.get(CONFIG_KEY) else { bail!("{}/config.json is not a stancer stance model (no {CONFIG_KEY})", dir.display()) };
+        let tap = own.get("tap").and_then(|v| v.as_u64()).context("stance config has no tap")? as usize;
+        let trunk = own.get("trunk_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let evidence = own.get("lexicon_evidence").and_then(|v| v.as_bool()).unwrap_or(false);
+        let mut model = StanceModel::new(raw.clone(), tap, trunk, evidence, device)?;
+        model.temperature = own.get("temperature").and_then(|v| v.as_f64()).unwrap_or(1.0);
+        let path = dir.join("model.safetensors");
+        let tensors = read_tensors(&path)?;
+        let mut missing = Vec::new();
+        tch::no_grad(|| {
+            for (name, mut var) in model.vs.variables() {
+                match tensors.get(&name) {
+                    Some(t) if t.size() == var.size() => {
+                        var.copy_(&t.to_kind(Kind::Float));
+                    }
+                    _ => missing.push(name),
+                }
+            }
+        });
+        if !missing.is_empty() {
+            missing.sort();
+            bail!("{}: missing or mismatched weights: {}", path.display(), missing.join(", "));
+        }
+        Ok(model)
+    }
+
+    /// Writes `config.json` and fp16 `model.safetensors`.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let mut config = self.raw_config.clone();
+        if let Some(map) = config.as_object_mut() {
+            for key in ["id2label", "label2id", "architectures", "stancer_shape_features"] {
+                map.remove(key);
+            }
+        }
+        config[CONFIG_KEY] = serde_json::json!({
+            "tap": self.tap,
+            "temperature": self.temperature,
+            "trunk_sha256": self.trunk_sha256,
+            "lexicon_evidence": self.uses_evidence(),
+            "labels": crate::doc::Label::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+            "role_labels": ROLE_LABELS,
+        });
+        crate::write::write_json(&dir.join("config.json"), &config)?;
+        crate::ner::model::write_weights(&self.vs, &dir.join("model.safetensors"))
+    }
+}
+
+/// The branch's reading of one sentence.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    /// Before the temperature (what calibration is fitted on).
+    pub logits: [f32; 3],
+    /// Calibrated, in the order of `Label::ALL`.
+    pub probs: [f32; 3],
+    /// Role spans as (first word, one past last word, `HOLDER`/`TARGET`/`CUE`).
+    pub roles: Vec<(usize, usize, String)>,
+}
+
+impl Prediction {
+    pub fn label(&self) -> crate::doc::Label {
+        crate::doc::Label::ALL[crate::eval::calibration::argmax(&self.probs).0]
+    }
+
+    /// Word range of the first span of a role (`HOLDER`, `TARGET`, `CUE`).
+    pub fn role(&self, kind: &str) -> Option<(usize, usize)> {
+        self.roles.iter().find(|(_, _, k)| k == kind).map(|&(s, e, _)| (s, e))
+    }
+
+}
+
+/// Per-word evidence classes spread over each word's sub-tokens (`[CLS]`, `[SEP]` and
+/// words beyond the window get none).
+pub fn subtoken_evidence(word_evidence: &[i64], e: &Encoded) -> Vec<i64> {
+    let mut out = vec![0; e.ids.len()];
+    for (k, &start) in e.word_starts.iter().enumerate() {
+        let end = e.word_starts.get(k + 1).copied().unwrap_or(e.ids.len() - 1);
+        out[start..end].fill(word_evidence.get(k).copied().unwrap_or(0));
+    }
+    out
+}
+
+fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {
+    Ok(Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read weights {}", path.display()))?
+        .into_iter()
+        .collect())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ner::model::tests::tiny_config;
+    use crate::ner::model::TokenClassifier;
+
+    #[test]
+    fn branch_starts_from_the_trunk_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let vocab = crate::ner::encode::tests::tiny_vocab(dir.path());
+        tch::manual_seed(3);
+        let trunk = TokenClassifier::new(tiny_config(13), vec!["O".into(), "B-PER".into()], false, Device::Cpu).unwrap();
+        trunk.save(&dir.path().join("ner"), &vocab).unwrap();
+        let mut model = StanceModel::new(tiny_config(13), 1, "abc".into(), true, Device::Cpu).unwrap();
+        model.init_from_trunk(&dir.path().join("ner/model.safetensors")).unwrap();
+        let vars = model.vs.variables();
+        let trunk_vars = trunk.vs.variables();
+        let (a, b) = (&vars["branch.encoder.layer.1.output.dense.weight"], &trunk_vars["bert.encoder.layer.1.output.dense.weight"]);
+        assert!(f64::try_from((a - b).abs().max()).unwrap() < 1e-2);
+
+        model.temperature = 1.7;
+        model.save(&dir.path().join("stance")).unwrap();
+        let loaded = StanceModel::load(&dir.path().join("stance"), Device::Cpu).unwrap();
+        assert_eq!((loaded.tap, loaded.temperature, loaded.trunk_sha256.as_str()), (1, 1.7, "abc"));
+        let hidden = Tensor::randn([2, 5, 16], (Kind::Float, Device::Cpu));
+        let mask = Tensor::ones([2, 5], (Kind::Int8, Device::Cpu));
+        let evidence = Tensor::from_slice(&[0i64, 1, 2, 3, 4, 0, 0, 0, 0, 0]).view([2, 5]);
+        let (s1, r1) = model.forward_t(&hidden, &evidence, &mask, false);
+        let (s2, _) = loaded.forward_t(&hidden, &evidence, &mask, false);
+        assert!(loaded.uses_evidence());
+        assert_eq!((s1.size(), r1.size()), (vec![2, 3], vec![2, 5, 7]));
+        assert!(f64::try_from((&s1 - &s2).abs().max()).unwrap() < 5e-2);
+        let p = loaded.probabilities(&s2).sum_dim_intlist(1, false, Kind::Float);
+        assert!(f64::try_from((p - 1.0).abs().max()).unwrap() < 1e-5);
+    }
+
+    #[test]
+    fn evidence_covers_every_sub_token_of_a_word() {
+        let e = Encoded { ids: vec![2, 5, 8, 9, 6, 3], shapes: vec![0; 6], word_starts: vec![1, 2, 4] };
+        assert_eq!(subtoken_evidence(&[0, 1, 4], &e), [0, 0, 1, 1, 4, 0]);
+    }
+
+    #[test]
+    fn tap_must_leave_a_layer_for_the_branch() {
+        assert!(StanceModel::new(tiny_config(13), 2, String::new(), false, Device::Cpu).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), "{}").unwrap();
+        let err = StanceModel::load(dir.path(), Device::Cpu).err().unwrap();
+        assert!(err.to_string().contains("not a stancer stance model"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Training the stance branch on gold sentences (`formats.md`) and their documents.
+//!
+//! The trunk (the NER model's lower layers) is frozen: its hidden states at the tap are
+//! computed once per sentence, and only the branch and its heads learn. The sentence
+//! head learns from every sentence; the role tagger only from condemn and endorse
+//! sentences, the only ones whose holder, target and cue the gold names. After the best
+//! epoch (development macro-F1) is kept, a temperature is fitted on the development
+//! sentences so that the probabilities are calibrated. (Fitting on the same sentences
+//! that chose the epoch flatters the calibration figures slightly; with a few thousand
+//! labels there is no third split to spare.)
+//!
+//! Without a development set, a share of the documents (chosen by a hash of the
+//! document id, so the split is the same on every run) is held out.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use tch::{Device, Kind, Tensor};
+
+use crate::doc::{Document, Label, Span};
+use crate::eval::calibration;
+use crate::eval::stance::{self as scoring, Labelled, Pair, StanceReport};
+use crate::ner::stage::{ner_words, NerStage};
+use crate::optim::{Optimisation, SplitMix, Stepper};
+use crate::pipeline::Stage;
+use crate::stance::model::{subtoken_evidence, Prediction, StanceModel, ROLE_LABELS};
+use crate::stance::Lexicon;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainOptions {
+    /// Epochs, batches, rates (the heads and evidence embeddings are the new layers), seed.
+    #[serde(flatten)]
+    pub optim: Optimisation,
+    /// Trunk layers below the branch (ignored with `--from`, which has its own).
+    pub tap: usize,
+    /// Weight of the role-tagging loss beside the sentence loss.
+    pub role_weight: f64,
+    /// Class weights are (largest class / class)^balance: 0 none, 1 fully balanced.
+    pub class_balance: f64,
+    /// Share of documents held out when no development set is given.
+    pub dev_share: f64,
+    /// Give a new branch the cue lexicon's evidence as input (ignored with `--from`).
+    pub lexicon_evidence: bool,
+    /// Weights whose upper layers start a new branch (default: the trunk's own).
+    pub branch_init: Option<std::path::PathBuf>,
+}
+
+/// One gold sentence ready for the branch: the trunk's hidden states at the tap and
+/// the targets.
+pub struct Example {
+    pub gold: Labelled,
+    /// Code-point ranges of the words, relative to the sentence start.
+    pub words: Vec<(usize, usize)>,
+    pub hidden: Tensor,
+    pub word_starts: Vec<usize>,
+    /// Lexicon evidence class per sub-token (zeros for a branch without evidence).
+    pub evidence: Vec<i64>,
+    pub label: i64,
+    /// Role tag id per word that fit the window; -100 where there is nothing to learn.
+    pub roles: Vec<i64>,
+}
+
+/// Builds examples: finds each gold sentence in its document, splits it into the NER
+/// stage's words, tags the gold holder, target and cue strings, and runs the trunk.
+pub fn examples(trunk: &NerStage, tap: usize, lexicon: &Lexicon, docs: &HashMap<String, Document>, gold: &[Labelled]) -> Result<Vec<Example>> {
+    let mut out = Vec::with_capacity(gold.len());
+    let mut encoded = Vec::with_capacity(gold.len());
+    for g in gold {
+        let Some(doc) = docs.get(&g.doc_id) else { bail!("gold sentence {}..{}: document {:?} is not among the documents", g.span.start, g.span.end, g.doc_id) };
+        if g.span.end > doc.char_len() || g.span.is_empty() {
+            bail!("document {:?}: gold sentence {}..{} is outside the text ({} characters)", g.doc_id, g.span.start, g.span.end, doc.char_len());
+        }
+        let words = ner_words(doc, g.span);
+        let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+        let e = trunk.encoder().encode(&texts);
+        let spans: Vec<Span> = words.iter().map(|(_, s)| *s).collect();
+        let roles = if g.label == Label::Neutral { vec![-100; e.word_starts.len()] } else { role_tags(doc, g, &spans[..e.word_starts.len()]) };
+        let mut gold = g.clone();
+        gold.text = doc.slice(g.span).to_string();
+        let relative = spans.iter().map(|s| (s.start - g.span.start, s.end - g.span.start)).collect();
+        let evidence = subtoken_evidence(&lexicon.word_evidence(doc, g.span, &spans), &e);
+        out.push((gold, relative, e.word_starts.clone(), evidence, g.label.index() as i64, roles));
+        encoded.push(e);
+    }
+    let hidden = trunk.tapped_states(&encoded, tap, 32)?;
+    Ok(out
+        .into_iter()
+        .zip(hidden)
+        .map(|((gold, words, word_starts, evidence, label, roles), hidden)| Example { gold, words, hidden, word_starts, evidence, label, roles })
+        .collect())
+}
+
+/// IOB2 role ids per word from the gold's verbatim holder, target and cue strings
+/// (their first occurrence in the sentence). Cue is tagged last, so it wins where
+/// spans overlap.
+fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
+    let mut tags = vec![0i64; words.len()];
+    let sentence = doc.slice(g.span);
+    for (role, begin) in [(&g.target, 3), (&g.holder, 1), (&g.cue, 5)] {
+        if role.is_empty() || role.eq_ignore_ascii_case("AUTHOR") {
+            continue;
+        }
+        let Some(byte) = sentence.find(role.as_str()) else { continue };
+        let start = g.span.start + sentence[..byte].chars().count();
+        let span = Span::new(start, start + role.chars().count());
+        let mut first = true;
+        for (k, w) in words.iter().enumerate() {
+            if w.overlap(&span) > 0 {
+                tags[k] = if first { begin } else { begin + 1 };
+                first = false;
+            }
+        }
+    }
+    tags
+}
+
+/// Gold rows split into (train, dev) by document: a document is held out when a hash
+/// of its id falls in the first `share` of the range.
+pub fn split_by_document(gold: Vec<Labelled>, share: f64) -> (Vec<Labelled>, Vec<Labelled>) {
+    let held_out = |id: &str| {
+        // FNV-1a: stable across runs and platforms, unlike std's hasher.
+        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        (h % 10_000) as f64 / 10_000.0 < share
+    };
+    gold.into_iter().partition(|g| !held_out(&g.doc_id))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub train_seconds: f64,
+    pub dev_macro_f1: f64,
+    pub dev_accuracy: f64,
+    pub dev_holder_overlap: f64,
+}
+
+/// What training wrote: per-epoch reports, and the kept model's development scores
+/// before and after calibration.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    pub train_sentences: usize,
+    pub dev_sentences: usize,
+    pub epochs: Vec<EpochReport>,
+    pub best_epoch: usize,
+    pub temperature: f64,
+    pub dev_ece_before: f64,
+    pub dev_ece_after: f64,
+    pub dev: StanceReport,
+}
+
+/// Trains a branch on `train` (starting from `from`, or from the trunk's own upper
+/// layers), keeps the best epoch on `dev`, calibrates it and writes it to `out`.
+pub fn train(trunk: &NerStage, from: Option<&Path>, train: &[Example], dev: &[Example], out: &Path, opts: &TrainOptions) -> Result<TrainReport> {
+    if train.is_empty() || dev.is_empty() {
+        bail!("training needs sentences to learn from and held-out sentences to choose the epoch ({} and {})", train.len(), dev.len());
+    }
+    let optim = &opts.optim;
+    tch::manual_seed(optim.seed);
+    let model = start_model(trunk, from, opts)?;
+    let weights = class_weights(train, opts.class_balance);
+    let lengths: Vec<usize> = train.iter().map(|e| e.word_starts.len()).collect();
+    let batches = crate::ner::encode::length_batches(&lengths, optim.batch_size);
+    let mut stepper = Stepper::new(&model.vs, optim, batches.len())?;
+    let mut order: Vec<usize> = (0..batches.len()).collect();
+    let mut rng = SplitMix(optim.seed as u64);
+    let (mut reports, mut best) = (Vec::new(), (f64::NEG_INFINITY, 0usize));
+    for epoch in 1..=optim.epochs {
+        let started = Instant::now();
+        rng.shuffle(&mut order);
+        let mut loss_sum = 0.0;
+        for &b in &order {
+            let loss = batch_loss(&model, train, &batches[b], &weights, opts.role_weight);
+            stepper.step(&loss);
+            loss_sum += f64::try_from(&loss)? * batches[b].len() as f64;
+        }
+        let report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
+        let train_loss = loss_sum / train.len() as f64;
+        eprintln!("epoch {epoch}: loss {train_loss:.4}, dev macro-F1 {:.3}, holder overlap {:.3}", report.macro_f1, report.holder.overlap);
+        // Macro-F1 decides; on a tie, the better holder match.
+        let score = report.macro_f1 + 1e-3 * report.holder.overlap;
+        if score > best.0 {
+            best = (score, epoch);
+            model.save(out)?;
+        }
+        reports.push(EpochReport {
+            epoch,
+            train_loss,
+            train_seconds: started.elapsed().as_secs_f64(),
+            dev_macro_f1: report.macro_f1,
+            dev_accuracy: report.accuracy,
+            dev_holder_overlap: report.holder.overlap,
+        });
+    }
+    calibrate(out, train.len(), dev, reports, best.1)
+}
+
+/// Loads the best epoch back, fits its temperature on `dev`, saves it, and reports.
+fn calibrate(out: &Path, train_sentences: usize, dev: &[Example], epochs: Vec<EpochReport>, best_epoch: usize) -> Result<TrainReport> {
+    let mut model = StanceModel::load(out, Device::Cpu)?;
+    let predictions = predict(&model, dev, 32)?;
+    let gold: Vec<usize> = dev.iter().map(|e| e.label as usize).collect();
+    let logits: Vec<[f32; 3]> = predictions.iter().map(|p| p.logits).collect();
+    let at = |t: f64| logits.iter().map(|l| calibration::softmax(l, t)).collect::<Vec<_>>();
+    let before = calibration::ece(&at(1.0), &gold, 15);
+    model.temperature = calibration::fit_temperature(&logits, &gold);
+    let after = calibration::ece(&at(model.temperature), &gold, 15);
+    model.save(out)?;
+    let dev_report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
+    Ok(TrainReport {
+        train_sentences,
+        dev_sentences: dev.len(),
+        epochs,
+        best_epoch,
+        temperature: model.temperature,
+        dev_ece_before: before,
+        dev_ece_after: after,
+        dev: dev_report,
+    })
+}
+
+fn start_model(trunk: &NerStage, from: Option<&Path>, opts: &TrainOptions) -> Result<StanceModel> {
+    let sha = trunk.models()[0].sha256.clone();
+    match from {
+        Some(dir) => {
+            let model = StanceModel::load(dir, Device::Cpu)?;
+            crate::ner::stage::check_trunk(&model, &sha, dir)?;
+            Ok(model)
+        }
+        None => {
+            let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, sha, opts.lexicon_evidence, Device::Cpu)?;
+            let init = opts.branch_init.as_ref().map_or_else(|| trunk.weights_path(), |dir| dir.join("model.safetensors"));
+            model.init_from_trunk(&init)?;
+            Ok(model)
+        }
+    }
+}
+
+/// Per-label loss weights: (largest class count / class count)^balance.
+fn class_weights(train: &[Example], balance: f64) -> Tensor {
+    let mut counts = [0f64; 3];
+    for e in train {
+        counts[e.label as usize] += 1.0;
+    }
+    let largest = counts.iter().cloned().fold(1.0, f64::max);
+    let w: Vec<f32> = counts.iter().map(|&c| (largest / c.max(1.0)).powf(balance) as f32).collect();
+    Tensor::from_slice(&w)
+}
+
+/// Padded trunk states, evidence and mask for some examples.
+fn padded(examples: &[Example], idx: &[usize]) -> (Tensor, Tensor, Tensor) {
+    let hidden: Vec<&Tensor> = idx.iter().map(|&i| &examples[i].hidden).collect();
+    let longest = hidden.iter().map(|h| h.size()[0]).max().unwrap_or(0) as usize;
+    let (mut mask, mut evidence) = (Vec::new(), Vec::new());
+    for &i in idx {
+        let ev = &examples[i].evidence;
+        mask.extend((0..longest).map(|k| i64::from(k < ev.len())));
+        evidence.extend((0..longest).map(|k| ev.get(k).copied().unwrap_or(0)));
+    }
+    let shape = [idx.len() as i64, longest as i64];
+    let mask = Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int8);
+    (Tensor::pad_sequence(&hidden, true, 0.0), Tensor::from_slice(&evidence).view(shape), mask)
+}
+
+fn batch_loss(model: &StanceModel, examples: &[Example], idx: &[usize], weights: &Tensor, role_weight: f64) -> Tensor {
+    let (hidden, evidence, mask) = padded(examples, idx);
+    let (sentence, roles) = model.forward_t(&hidden, &evidence, &mask, true);
+    let labels = Tensor::from_slice(&idx.iter().map(|&i| examples[i].label).collect::<Vec<_>>());
+    let sentence_loss = sentence.cross_entropy_loss::<&Tensor>(&labels, Some(weights), tch::Reduction::Mean, -100, 0.0);
+    let length = hidden.size()[1] as usize;
+    let mut targets = vec![-100i64; idx.len() * length];
+    for (row, &i) in idx.iter().enumerate() {
+        for (&pos, &tag) in examples[i].word_starts.iter().zip(&examples[i].roles) {
+            targets[row * length + pos] = tag;
+        }
+    }
+    if targets.iter().all(|&t| t == -100) {
+        return sentence_loss;
+    }
+    let targets = Tensor::from_slice(&targets);
+    let role_loss = roles.view([-1, ROLE_LABELS.len() as i64]).cross_entropy_loss::<Tensor>(&targets, None, tch::Reduction::Mean, -100, 0.0);
+    sentence_loss + role_loss * role_weight
+}
+
+/// The branch's predictions for examples, in their order.
+pub fn predict(model: &StanceModel, examples: &[Example], batch_size: usize) -> Result<Vec<Prediction>> {
+    let lengths: Vec<usize> = examples.iter().map(|e| e.word_starts.len()).collect();
+    let mut out: Vec<Option<Prediction>> = vec![None; examples.len()];
+    for idx in crate::ner::encode::length_batches(&lengths, batch_size) {
+        let (hidden, evidence, mask) = padded(examples, &idx);
+        let starts: Vec<&[usize]> = idx.iter().map(|&i| examples[i].word_starts.as_slice()).collect();
+        for (p, &i) in model.predict(&hidden, &evidence, &mask, &starts)?.into_iter().zip(&idx) {
+            out[i] = Some(p);
+        }
+    }
+    Ok(out.into_iter().map(|p| p.expect("every example is in one batch")).collect())
+}
+
+/// Gold and predicted sentences side by side, for the stance scorer. A role the
+/// tagger did not find is left empty (the pipeline's rules may fill it later).
+pub fn pairs(examples: &[Example], predictions: &[Prediction]) -> Vec<Pair> {
+    examples
+        .iter()
+        .zip(predictions)
+        .map(|(e, p)| {
+            let label = p.label();
+            let role = |kind: &str| -> String {
+                let found = (label != Label::Neutral).then(|| p.role(kind)).flatten();
+                found.map_or_else(String::new, |(s, t)| slice_chars(&e.gold.text, e.words[s].0, e.words[t - 1].1))
+            };
+            let pred = Labelled { label, holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), ..e.gold.clone() };
+            Pair { gold: e.gold.clone(), pred: Some(pred) }
+        })
+        .collect()
+}
+
+fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+/// Documents by id, for looking up gold sentences.
+pub fn documents_by_id(documents: Vec<Document>) -> Result<HashMap<String, Document>> {
+    let mut map = HashMap::new();
+    for d in documents {
+        let id = d.id.clone();
+        if map.insert(id.clone(), d).is_some() {
+            bail!("document id {id:?} appears twice among the documents");
+        }
+    }
+    Ok(map)
+}
+
+/// Reads gold sentences, with the file named in errors.
+pub fn read_gold(path: &Path) -> Result<Vec<Labelled>> {
+    scoring::read_labelled(path).with_context(|| format!("cannot read gold sentences from {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold(doc: &str, start: usize, end: usize, label: Label, holder: &str, cue: &str) -> Labelled {
+        Labelled { doc_id: doc.into(), span: Span::new(start, end), text: String::new(), label, holder: holder.into(), target: String::new(), cue: cue.into() }
+    }
+
+    #[test]
+    fn role_strings_become_word_tags() {
+        let doc = Document::new("d", "Intro. Ms Hewitt condemned the plan.");
+        let g = gold("d", 7, 36, Label::Condemn, "Ms Hewitt", "condemned");
+        let words: Vec<Span> = ner_words(&doc, g.span).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(role_tags(&doc, &g, &words), [1, 2, 5, 0, 0, 0]);
+        let author = gold("d", 7, 36, Label::Condemn, "AUTHOR", "nowhere");
+        assert_eq!(role_tags(&doc, &author, &words), [0; 6]);
+    }
+
+    #[test]
+    fn split_keeps_documents_whole_and_repeats() {
+        let rows: Vec<Labelled> = (0..200).map(|i| gold(&format!("doc{}", i / 4), i, i + 1, Label::Neutral, "", "")).collect();
+        let (train, dev) = split_by_document(rows.clone(), 0.2);
+        assert_eq!(train.len() + dev.len(), 200);
+        assert!(!dev.is_empty() && dev.len() < 80, "dev {}", dev.len());
+        assert!(dev.iter().all(|d| train.iter().all(|t| t.doc_id != d.doc_id)));
+        assert_eq!(split_by_document(rows, 0.2).1, dev);
+    }
+}
