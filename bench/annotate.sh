@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Throughput of `stancer annotate` (whole command, reading and writing included) on the
 # sample articles and on CoNLL-2003 eng.testa rebuilt as documents, at 1 and 2 threads,
-# best of 3 runs each. Also checks that 1 and 2 threads give byte-identical output.
+# best of 3 runs each: with the shipped NER and stance models, then with NER alone
+# (`--no-stance-model`, the rules decide stance) to show what the stance branch costs.
+# Also checks that 1 and 2 threads give byte-identical output. On eng.testa, the Python
+# peer (bench/annotate_peer.py: transformers NER pipeline + a MiniLM stance embedding, 2
+# threads, batch 32) runs on the same sentences in the same run.
 # Usage: bench/annotate.sh   (eng.testa needs ../shared/data/conll2003)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,15 +20,25 @@ if [ -f "$testa" ]; then
 fi
 "$stancer" --version
 for input in "${inputs[@]}"; do
-  for threads in 1 2; do
-    best=""
-    for _ in 1 2 3; do
-      line=$("$stancer" annotate "$input" -o "$work/out-$threads.csv" --threads "$threads" 2>&1 | tail -1)
-      rate=$(echo "$line" | sed -E 's/.*\(([0-9]+) sentences\/s\).*/\1/')
-      if [ -z "$best" ] || [ "$rate" -gt "$best" ]; then best=$rate; fi
-      summary=$line
+  for mode in "ner+stance" "ner only"; do
+    flags=()
+    [ "$mode" = "ner only" ] && flags=(--no-stance-model)
+    for threads in 1 2; do
+      best=""
+      for _ in 1 2 3; do
+        line=$("$stancer" annotate "$input" -o "$work/out-$threads.csv" --threads "$threads" "${flags[@]}" 2>&1 | tail -1)
+        rate=$(echo "$line" | sed -E 's/.*\(([0-9]+) sentences\/s\).*/\1/')
+        if [ -z "$best" ] || [ "$rate" -gt "$best" ]; then best=$rate; fi
+        summary=$line
+      done
+      echo "$(basename "$input") [$mode] threads=$threads: best ${best} sentences/s  [$summary]"
     done
-    echo "$(basename "$input") threads=$threads: best ${best} sentences/s  [$summary]"
+    cmp -s "$work/out-1.csv" "$work/out-2.csv" && echo "$(basename "$input") [$mode]: 1 and 2 threads byte-identical"
   done
-  cmp -s "$work/out-1.csv" "$work/out-2.csv" && echo "$(basename "$input"): 1 and 2 threads byte-identical"
 done
+if [ -f "$testa" ]; then
+  python="$("$root/bench/peer-venv.sh")"
+  "$stancer" segment "$work/eng.testa.jsonl" -o "$work/segments.csv" 2>/dev/null
+  "$python" "$root/bench/annotate_peer.py" "$work/segments.csv" "$root/models/ner" "$("$root/scripts/fetch-minilm.sh")" \
+    --threads 2 --batch-size 32 2>/dev/null
+fi

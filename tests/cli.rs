@@ -377,6 +377,13 @@ fn train_stance_learns_keywords_then_annotates_and_evaluates() {
     let eval = stancer(&["eval", "stance", "--gold", gold_s, "--pred", dir.path().join("out-1.csv").to_str().unwrap(), "--json"]);
     let scored: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
     assert!(scored["macro_f1"].as_f64().unwrap() > 0.9, "{scored}");
+    // Running the pipeline inside eval gives the same figures as scoring its output.
+    let inside = stancer(&["eval", "stance", "--gold", gold_s, "--docs", docs_s, "--ner-model", ner_s, "--stance-model", out_s, "--json"]);
+    let inside: serde_json::Value = serde_json::from_slice(&inside.stdout).unwrap();
+    assert_eq!(inside["macro_f1"], scored["macro_f1"]);
+    assert_eq!(inside["holder"], scored["holder"]);
+    let (a, b) = (inside["ece"].as_f64().unwrap(), scored["ece"].as_f64().unwrap());
+    assert!((a - b).abs() < 1e-3, "ECE from the run {a} and from its CSV {b}");
     let manifest = std::fs::read_to_string(dir.path().join("out-1.manifest.json")).unwrap();
     assert!(manifest.contains("stance:stance"), "{manifest}");
 

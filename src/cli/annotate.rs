@@ -84,7 +84,9 @@ impl NerOptions {
         let Some(dir) = shipped("models/stance") else { return Ok(None) };
         let config = stancer::ner::model::read_config(&dir)?;
         let trunk = config["stancer_stance"]["trunk_sha256"].as_str().unwrap_or_default().to_string();
-        if trunk != stancer::pipeline::sha256_file(&ner_dir.join("model.safetensors"))? {
+        // An unreadable NER model is reported when it loads, with the reason.
+        let Ok(ner_sha) = stancer::pipeline::sha256_file(&ner_dir.join("model.safetensors")) else { return Ok(None) };
+        if trunk != ner_sha {
             eprintln!("note: {} was trained on another NER model; stance comes from the rules (pass --stance-model to choose one)", dir.display());
             return Ok(None);
         }

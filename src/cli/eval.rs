@@ -165,7 +165,8 @@ fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::R
             let cells = stancer::write::annotated_cells(doc, i, s);
             let Some(label) = stancer::doc::Label::parse(&cells[5]) else { continue };
             let (holder, target, cue) = (cells[10].clone(), cells[13].clone(), cells[16].clone());
-            out.push(stance::Labelled { doc_id: doc.doc.id.clone(), span: s.span, text: cells[4].clone(), label, holder, target, cue });
+            let probs = s.stance.as_ref().map(|st| st.probs);
+            out.push(stance::Labelled { doc_id: doc.doc.id.clone(), span: s.span, text: cells[4].clone(), label, holder, target, cue, probs });
         }
     }
     Ok(out)
@@ -197,6 +198,9 @@ fn print_stance(r: &stance::StanceReport) {
     println!("macro-F1 {:.3} (95% CI {:.3} to {:.3})", r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high);
     println!("accuracy {:.3} (95% CI {:.3} to {:.3})", r.accuracy, r.accuracy_ci95.low, r.accuracy_ci95.high);
     println!("Cohen's kappa {:.3}", r.kappa);
+    if let Some(ece) = r.ece {
+        println!("expected calibration error {ece:.3} (15 bins)");
+    }
     println!("confusion (rows gold, columns predicted: condemn endorse neutral)");
     for (label, row) in ["condemn", "endorse", "neutral"].iter().zip(r.confusion) {
         println!("  {label:<8} {:>5} {:>5} {:>5}", row[0], row[1], row[2]);

@@ -22,6 +22,8 @@ pub struct Labelled {
     pub holder: String,
     pub target: String,
     pub cue: String,
+    /// Predicted probabilities (condemn, endorse, neutral), when the file has them.
+    pub probs: Option<[f32; 3]>,
 }
 
 /// A gold sentence and the prediction matched to it (`None`: no predicted sentence
@@ -98,7 +100,14 @@ fn labelled(row: &HashMap<String, String>) -> Result<Labelled> {
         holder: get("holder"),
         target: get("target"),
         cue: get("cue"),
+        probs: probabilities(row),
     })
+}
+
+/// `p_condemn`, `p_endorse`, `p_neutral` when all three are numbers.
+fn probabilities(row: &HashMap<String, String>) -> Option<[f32; 3]> {
+    let p = |k: &str| row.get(k)?.trim().parse::<f32>().ok();
+    Some([p("p_condemn")?, p("p_endorse")?, p("p_neutral")?])
 }
 
 /// Matches each gold sentence to the predicted sentence of its document that
@@ -168,6 +177,9 @@ pub struct StanceReport {
     pub holder: RoleMatch,
     pub target: RoleMatch,
     pub cue: RoleMatch,
+    /// Expected calibration error (15 bins) of the predicted probabilities, over the
+    /// matched sentences that carry them; `None` when none do.
+    pub ece: Option<f64>,
 }
 
 pub fn confusion(pairs: &[Pair]) -> [[usize; 3]; 3] {
@@ -290,7 +302,14 @@ pub fn report(pairs: &[Pair]) -> StanceReport {
         holder: role_match(pairs, |l| &l.holder),
         target: role_match(pairs, |l| &l.target),
         cue: role_match(pairs, |l| &l.cue),
+        ece: calibration_error(pairs),
     }
+}
+
+fn calibration_error(pairs: &[Pair]) -> Option<f64> {
+    let (probs, gold): (Vec<[f32; 3]>, Vec<usize>) =
+        pairs.iter().filter_map(|p| Some((p.pred.as_ref()?.probs?, p.gold.label.index()))).unzip();
+    (!probs.is_empty()).then(|| crate::eval::calibration::ece(&probs, &gold, 15))
 }
 
 #[cfg(test)]
@@ -298,7 +317,7 @@ mod tests {
     use super::*;
 
     fn row(doc: &str, start: usize, end: usize, label: Label, holder: &str) -> Labelled {
-        Labelled { doc_id: doc.into(), span: Span::new(start, end), text: String::new(), label, holder: holder.into(), target: String::new(), cue: String::new() }
+        Labelled { doc_id: doc.into(), span: Span::new(start, end), text: String::new(), label, holder: holder.into(), target: String::new(), cue: String::new(), probs: None }
     }
 
     #[test]
@@ -360,6 +379,10 @@ mod tests {
         std::fs::write(&path, "{\"article\": \"a\", \"start\": 0, \"end\": 4, \"stance\": \"endorse\", \"holder\": \"X\"}\n").unwrap();
         let rows = read_labelled(&path).unwrap();
         assert_eq!((rows[0].doc_id.as_str(), rows[0].label, rows[0].holder.as_str()), ("a", Label::Endorse, "X"));
+        assert_eq!(rows[0].probs, None);
+        let csv = dir.path().join("pred.csv");
+        std::fs::write(&csv, "doc_id,start,end,stance,p_condemn,p_endorse,p_neutral\na,0,4,endorse,0.1,0.7,0.2\n").unwrap();
+        assert_eq!(read_labelled(&csv).unwrap()[0].probs, Some([0.1, 0.7, 0.2]));
         std::fs::write(&path, "{\"article\": \"a\", \"start\": 0, \"end\": 4, \"stance\": \"maybe\"}\n").unwrap();
         assert!(format!("{:#}", read_labelled(&path).unwrap_err()).contains("maybe"));
     }

@@ -311,7 +311,7 @@ pub fn pairs(examples: &[Example], predictions: &[Prediction]) -> Vec<Pair> {
                 let found = (label != Label::Neutral).then(|| p.role(kind)).flatten();
                 found.map_or_else(String::new, |(s, t)| slice_chars(&e.gold.text, e.words[s].0, e.words[t - 1].1))
             };
-            let pred = Labelled { label, holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), ..e.gold.clone() };
+            let pred = Labelled { label, holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), probs: Some(p.probs), ..e.gold.clone() };
             Pair { gold: e.gold.clone(), pred: Some(pred) }
         })
         .collect()
@@ -343,7 +343,7 @@ mod tests {
     use super::*;
 
     fn gold(doc: &str, start: usize, end: usize, label: Label, holder: &str, cue: &str) -> Labelled {
-        Labelled { doc_id: doc.into(), span: Span::new(start, end), text: String::new(), label, holder: holder.into(), target: String::new(), cue: cue.into() }
+        Labelled { doc_id: doc.into(), span: Span::new(start, end), text: String::new(), label, holder: holder.into(), target: String::new(), cue: cue.into(), probs: None }
     }
 
     #[test]
