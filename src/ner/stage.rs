@@ -192,7 +192,7 @@ pub fn check_trunk(stance: &StanceModel, ner_sha256: &str, dir: &Path) -> Result
 fn stance_of(p: &crate::stance::model::Prediction, words: &[(String, Span)]) -> Stance {
     let label = p.label();
     let span = |kind: &str| {
-        let found = (label != crate::doc::Label::Neutral).then(|| p.role(kind)).flatten();
+        let found = (label != crate::doc::Label::Neutral).then(|| p.role(kind, |i| words[i].0.as_str())).flatten();
         found.map(|(s, e)| Span::new(words[s].1.start, words[e - 1].1.end))
     };
     Stance { label, probs: p.probs, holder: span("HOLDER").map(Holder::Span), target: span("TARGET"), cue: span("CUE") }

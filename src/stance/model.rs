@@ -223,9 +223,19 @@ impl Prediction {
         crate::doc::Label::ALL[crate::eval::calibration::argmax(&self.probs).0]
     }
 
-    /// Word range of the first span of a role (`HOLDER`, `TARGET`, `CUE`).
-    pub fn role(&self, kind: &str) -> Option<(usize, usize)> {
-        self.roles.iter().find(|(_, _, k)| k == kind).map(|&(s, e, _)| (s, e))
+    /// Word range of the first span of a role (`HOLDER`, `TARGET`, `CUE`), without
+    /// a possessive or punctuation at its edges (`word(i)` gives word `i`'s text):
+    /// the tagger sometimes starts "The state's transport secretary" at "'s".
+    pub fn role<'a>(&self, kind: &str, word: impl Fn(usize) -> &'a str) -> Option<(usize, usize)> {
+        let (mut s, mut e) = self.roles.iter().find(|(_, _, k)| k == kind).map(|&(s, e, _)| (s, e))?;
+        let loose = |w: &str| matches!(w, "'s" | "’s" | "'" | "’") || !w.chars().any(char::is_alphanumeric);
+        while s < e && loose(word(s)) {
+            s += 1;
+        }
+        while e > s && loose(word(e - 1)) {
+            e -= 1;
+        }
+        (s < e).then_some((s, e))
     }
 
 }
@@ -288,6 +298,15 @@ pub(crate) mod tests {
     fn evidence_covers_every_sub_token_of_a_word() {
         let e = Encoded { ids: vec![2, 5, 8, 9, 6, 3], shapes: vec![0; 6], word_starts: vec![1, 2, 4] };
         assert_eq!(subtoken_evidence(&[0, 1, 4], &e), [0, 0, 1, 1, 4, 0]);
+    }
+
+    #[test]
+    fn role_spans_lose_possessives_and_punctuation_at_their_edges() {
+        let words = ["The", "state", "'s", "secretary", ",", "Colin", "Abara", ","];
+        let p = Prediction { logits: [0.0; 3], probs: [0.1, 0.8, 0.1], roles: vec![(2, 8, "HOLDER".into()), (4, 5, "CUE".into())] };
+        assert_eq!(p.role("HOLDER", |i| words[i]), Some((3, 7)));
+        assert_eq!(p.role("CUE", |i| words[i]), None);
+        assert_eq!(p.role("TARGET", |i| words[i]), None);
     }
 
     #[test]

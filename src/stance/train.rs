@@ -307,8 +307,9 @@ pub fn pairs(examples: &[Example], predictions: &[Prediction]) -> Vec<Pair> {
         .zip(predictions)
         .map(|(e, p)| {
             let label = p.label();
+            let texts: Vec<String> = e.words.iter().map(|&(s, t)| slice_chars(&e.gold.text, s, t)).collect();
             let role = |kind: &str| -> String {
-                let found = (label != Label::Neutral).then(|| p.role(kind)).flatten();
+                let found = (label != Label::Neutral).then(|| p.role(kind, |i| texts[i].as_str())).flatten();
                 found.map_or_else(String::new, |(s, t)| slice_chars(&e.gold.text, e.words[s].0, e.words[t - 1].1))
             };
             let pred = Labelled { label, holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), probs: Some(p.probs), ..e.gold.clone() };
