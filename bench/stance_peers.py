@@ -5,7 +5,7 @@ class weights is fitted on the training gold sentences, then scored on the devel
 gold sentences with the same macro-F1 as `stancer eval stance`.
 
 Usage: python bench/stance_peers.py TRAIN_GOLD DEV_GOLD DOCS.jsonl... --encoder DIR --threads 2
-Prints macro-F1, per-class F1 and the development embedding speed (sentences/s).
+Prints macro-F1, per-class F1, accuracy and the development embedding speed (sentences/s).
 """
 import argparse
 import json
@@ -13,7 +13,7 @@ import time
 
 import torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
+from sklearn.metrics import accuracy_score, f1_score
 from transformers import AutoModel, AutoTokenizer
 
 LABELS = ["condemn", "endorse", "neutral"]
@@ -69,7 +69,8 @@ def main():
     print(f"peer: all-MiniLM-L6-v2 mean-pooled embeddings + scikit-learn logistic regression (balanced), "
           f"{len(train_x)} training sentences")
     print(f"peer: dev macro-F1 {f1_score(dev_y, pred, average='macro'):.3f} "
-          f"(condemn {per_class[0]:.3f}, endorse {per_class[1]:.3f}, neutral {per_class[2]:.3f}) on {len(dev_x)} sentences")
+          f"(condemn {per_class[0]:.3f}, endorse {per_class[1]:.3f}, neutral {per_class[2]:.3f}), "
+          f"accuracy {accuracy_score(dev_y, pred):.3f} on {len(dev_x)} sentences")
     print(f"peer: embedding speed {len(dev_x) / secs:.0f} sentences/s ({a.threads} threads, batch {a.batch_size}; stance only, no NER)")
 
 

@@ -48,7 +48,7 @@ pub struct NerOptions {
     ner_model: Option<PathBuf>,
     /// Run without named entities (the entities column stays empty) and without the
     /// stance model, which shares the NER encoder.
-    #[arg(long, conflicts_with = "ner_model")]
+    #[arg(long, conflicts_with_all = ["ner_model", "stance_model"])]
     no_ner: bool,
     /// Stance model folder (trained by `stancer train stance` on this NER model).
     /// Default: models/stance in the working folder or beside the stancer checkout.
