@@ -103,6 +103,10 @@ pub struct StanceArgs {
     /// new branch's input (for the ablation).
     #[arg(long)]
     no_lexicon_evidence: bool,
+    /// Leave out the neighbouring sentences (previous, next) from a new branch's
+    /// sentence decision (for the ablation).
+    #[arg(long)]
+    no_context: bool,
     /// Start a new branch from this encoder folder's upper layers instead of the NER
     /// model's own (e.g. the base all-MiniLM-L6-v2).
     #[arg(long, conflicts_with = "from")]
@@ -177,7 +181,7 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
         class_balance: a.class_balance,
         dev_share: a.dev_share,
         branch_init: a.branch_init.clone(),
-        lexicon_evidence: !a.no_lexicon_evidence,
+        features: stancer::stance::model::Features { evidence: !a.no_lexicon_evidence, context: !a.no_context },
     };
     let Some(ner_dir) = a.ner.model_dir()? else { anyhow::bail!("the stance model needs the NER model it builds on; leave out --no-ner") };
     let trunk = stancer::ner::stage::NerStage::load(&ner_dir, 128)?;

@@ -20,7 +20,7 @@ use crate::ner::encode::{length_batches, pad, Encoded, WordEncoder};
 use crate::ner::model::TokenClassifier;
 use crate::ner::tags;
 use crate::pipeline::{ModelInfo, Stage};
-use crate::stance::model::{subtoken_evidence, StanceModel};
+use crate::stance::model::{subtoken_evidence, Prediction, StanceModel};
 use crate::stance::Lexicon;
 use crate::tokens::tokenize;
 
@@ -88,6 +88,8 @@ impl NerStage {
     }
 
     fn annotate(&self, doc: &mut AnnotatedDoc) -> Result<()> {
+        // Stance readings wait until every sentence has one: each reads its neighbours.
+        let mut readings = Vec::with_capacity(doc.sentences.len());
         for i in 0..doc.sentences.len() {
             let words = ner_words(&doc.doc, doc.sentences[i].span);
             let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
@@ -99,7 +101,6 @@ impl NerStage {
                 _ => Vec::new(),
             };
             let (predicted, stance) = self.tag_words(&texts, &evidence)?;
-            doc.sentences[i].stance = stance.map(|p| stance_of(&p, &words));
             let labels: Vec<String> = predicted.iter().map(|(l, _)| l.clone()).collect();
             doc.sentences[i].entities = tags::entities(&labels)
                 .into_iter()
@@ -108,6 +109,31 @@ impl NerStage {
                     Entity { span: Span::new(words[s].1.start, words[e - 1].1.end), label: kind, score }
                 })
                 .collect();
+            readings.push((stance, words));
+        }
+        if let Some(branch) = &self.stance {
+            self.decide_stance(branch, doc, readings)?;
+        }
+        Ok(())
+    }
+
+    /// Adds each sentence's neighbours to its stance reading and sets the stances. A
+    /// sentence without a reading (no words) is left to the rules.
+    fn decide_stance(&self, branch: &Branch, doc: &mut AnnotatedDoc, readings: Vec<(Option<Prediction>, Vec<(String, Span)>)>) -> Result<()> {
+        let read: Vec<usize> = (0..readings.len()).filter(|&i| readings[i].0.is_some()).collect();
+        let adjacent = |a: usize, b: usize| doc.doc.slice(Span::new(doc.sentences[a].span.end, doc.sentences[b].span.start)).trim().is_empty();
+        // Neighbours as positions in `read`: the sentence just before or after, if read and adjacent.
+        let neighbours: Vec<(Option<usize>, Option<usize>)> = (0..read.len())
+            .map(|k| {
+                let previous = (k > 0 && read[k - 1] + 1 == read[k] && adjacent(read[k - 1], read[k])).then(|| k - 1);
+                let next = (k + 1 < read.len() && read[k] + 1 == read[k + 1] && adjacent(read[k], read[k + 1])).then(|| k + 1);
+                (previous, next)
+            })
+            .collect();
+        let (mut preds, words): (Vec<Prediction>, Vec<Vec<(String, Span)>>) = readings.into_iter().filter_map(|(p, w)| Some((p?, w))).unzip();
+        branch.model.add_context(&mut preds, &neighbours)?;
+        for ((&i, p), w) in read.iter().zip(&preds).zip(&words) {
+            doc.sentences[i].stance = Some(stance_of(p, w));
         }
         Ok(())
     }
@@ -116,7 +142,7 @@ impl NerStage {
     /// overlapping windows and each word takes the window where it is most central.
     /// With a stance branch, also its reading of the first window (`evidence`: the
     /// lexicon's class per word, empty when the branch takes none).
-    fn tag_words(&self, words: &[&str], evidence: &[i64]) -> Result<(Vec<(String, f32)>, Option<crate::stance::model::Prediction>)> {
+    fn tag_words(&self, words: &[&str], evidence: &[i64]) -> Result<(Vec<(String, f32)>, Option<Prediction>)> {
         let windows = self.windows(words);
         let mut out = vec![("O".to_string(), 1.0f32); words.len()];
         let mut best_margin = vec![-1i64; words.len()];
@@ -189,7 +215,7 @@ pub fn check_trunk(stance: &StanceModel, ner_sha256: &str, dir: &Path) -> Result
 
 /// A sentence's stance from the branch: label and probabilities, and for condemn or
 /// endorse the first holder, target and cue spans the tagger found.
-fn stance_of(p: &crate::stance::model::Prediction, words: &[(String, Span)]) -> Stance {
+fn stance_of(p: &Prediction, words: &[(String, Span)]) -> Stance {
     let label = p.label();
     let span = |kind: &str| {
         let found = (label != crate::doc::Label::Neutral).then(|| p.role(kind, |i| words[i].0.as_str())).flatten();

@@ -41,6 +41,10 @@ pub struct StanceModel {
     /// Embeddings of the cue lexicon's evidence classes, added to the trunk's states
     /// (`None`: a branch trained without them).
     evidence: Option<nn::Embedding>,
+    /// Reads the neighbouring sentences' pooled states (previous, next) into extra
+    /// sentence logits (`None`: a branch that sees its sentence alone). Its weights
+    /// start at zero; a missing neighbour reads as zeros.
+    context: Option<nn::Linear>,
     /// Number of trunk layers below the branch.
     pub tap: usize,
     pub temperature: f64,
@@ -54,7 +58,7 @@ impl StanceModel {
     /// A fresh branch of layers `tap..num_hidden_layers` with random heads, and
     /// lexicon evidence embeddings when asked (starting at zero, so that they begin as
     /// no change).
-    pub fn new(raw_config: serde_json::Value, tap: usize, trunk_sha256: String, evidence: bool, device: Device) -> Result<StanceModel> {
+    pub fn new(raw_config: serde_json::Value, tap: usize, trunk_sha256: String, features: Features, device: Device) -> Result<StanceModel> {
         let config: BertConfig = serde_json::from_value(raw_config.clone()).context("config.json is not a BERT config")?;
         let total = config.num_hidden_layers as usize;
         if tap >= total {
@@ -69,7 +73,9 @@ impl StanceModel {
         let sentence = nn::linear(&head / "sentence", 2 * h, 3, Default::default());
         let roles = nn::linear(&head / "roles", h, ROLE_LABELS.len() as i64, Default::default());
         let zero = nn::EmbeddingConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
-        let evidence = evidence.then(|| nn::embedding(&head / "evidence", EVIDENCE_CLASSES, h, zero));
+        let evidence = features.evidence.then(|| nn::embedding(&head / "evidence", EVIDENCE_CLASSES, h, zero));
+        let zero_linear = nn::LinearConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
+        let context = features.context.then(|| nn::linear(&head / "context", 4 * h, 3, zero_linear));
         Ok(StanceModel {
             vs,
             layers,
@@ -78,6 +84,7 @@ impl StanceModel {
             sentence,
             roles,
             evidence,
+            context,
             tap,
             temperature: 1.0,
             trunk_sha256,
@@ -107,14 +114,20 @@ impl StanceModel {
         Ok(())
     }
 
+    pub fn features(&self) -> Features {
+        Features { evidence: self.evidence.is_some(), context: self.context.is_some() }
+    }
+
     pub fn uses_evidence(&self) -> bool {
         self.evidence.is_some()
     }
 
-    /// Sentence logits `[batch, 3]` (order of `Label::ALL`, before the temperature) and
-    /// role logits `[batch, length, roles]`, from the trunk's hidden states at the tap
-    /// and the lexicon evidence class of each sub-token (`[batch, length]`).
-    pub fn forward_t(&self, hidden: &Tensor, evidence: &Tensor, mask: &Tensor, train: bool) -> (Tensor, Tensor) {
+    /// Sentence logits `[batch, 3]` from the sentence alone (order of `Label::ALL`,
+    /// before the temperature and the context), role logits `[batch, length, roles]`,
+    /// and the pooled states `[batch, 2 * hidden]` that neighbours read as context.
+    /// Inputs: the trunk's hidden states at the tap and the lexicon evidence class of
+    /// each sub-token (`[batch, length]`).
+    pub fn forward_t(&self, hidden: &Tensor, evidence: &Tensor, mask: &Tensor, train: bool) -> (Tensor, Tensor, Tensor) {
         let mut x = match &self.evidence {
             Some(embedding) => hidden + evidence.apply(embedding),
             None => hidden.shallow_clone(),
@@ -125,10 +138,41 @@ impl StanceModel {
         let m = mask.to_kind(Kind::Float).unsqueeze(-1);
         let mean = (&x * &m).sum_dim_intlist(1, false, Kind::Float) / m.sum_dim_intlist(1, false, Kind::Float).clamp_min(1.0);
         let cls = x.select(1, 0);
-        let pooled = Tensor::cat(&[cls, mean], 1).dropout(self.dropout.0, train);
-        let sentence = pooled.apply(&self.sentence);
+        let pooled = Tensor::cat(&[cls, mean], 1);
+        let sentence = pooled.dropout(self.dropout.0, train).apply(&self.sentence);
         let roles = x.dropout(self.dropout.0, train).apply(&self.roles);
-        (sentence, roles)
+        (sentence, roles, pooled)
+    }
+
+    /// Logits the neighbours add (`[batch, 3]`), from their pooled states
+    /// (`[batch, 2 * hidden]` each, zeros where there is no neighbour); zeros for a
+    /// branch without context.
+    pub fn context_logits(&self, previous: &Tensor, next: &Tensor) -> Option<Tensor> {
+        self.context.as_ref().map(|c| Tensor::cat(&[previous, next], 1).apply(c))
+    }
+
+    /// Adds the neighbours' evidence to predictions of consecutive sentences:
+    /// `neighbours[i]` gives the previous and next sentence of `preds[i]`, as indices
+    /// into `preds`. Probabilities are recomputed.
+    pub fn add_context(&self, preds: &mut [Prediction], neighbours: &[(Option<usize>, Option<usize>)]) -> Result<()> {
+        if self.context.is_none() || preds.is_empty() {
+            return Ok(());
+        }
+        let width = preds[0].pooled.len();
+        let gather = |pick: &dyn Fn(&(Option<usize>, Option<usize>)) -> Option<usize>| -> Tensor {
+            let flat: Vec<f32> = neighbours.iter().flat_map(|n| pick(n).map_or_else(|| vec![0.0; width], |j| preds[j].pooled.clone())).collect();
+            Tensor::from_slice(&flat).view([neighbours.len() as i64, width as i64])
+        };
+        let (previous, next) = (gather(&|n| n.0), gather(&|n| n.1));
+        let extra = tch::no_grad(|| self.context_logits(&previous, &next)).expect("the branch has context");
+        let extra = Vec::<Vec<f32>>::try_from(&extra)?;
+        for (p, e) in preds.iter_mut().zip(extra) {
+            for k in 0..3 {
+                p.logits[k] += e[k];
+            }
+            p.probs = crate::eval::calibration::softmax(&p.logits, self.temperature);
+        }
+        Ok(())
     }
 
     /// Calibrated label probabilities `[batch, 3]` from sentence logits.
@@ -140,8 +184,9 @@ impl StanceModel {
     /// calibrated probabilities and role spans (in words; `word_starts[i]` gives the
     /// first sub-token of each word of sentence `i`).
     pub fn predict(&self, hidden: &Tensor, evidence: &Tensor, mask: &Tensor, word_starts: &[&[usize]]) -> Result<Vec<Prediction>> {
-        let (sentence, roles) = tch::no_grad(|| self.forward_t(hidden, evidence, mask, false));
+        let (sentence, roles, pooled) = tch::no_grad(|| self.forward_t(hidden, evidence, mask, false));
         let logits = Vec::<Vec<f32>>::try_from(&sentence)?;
+        let pooled = Vec::<Vec<f32>>::try_from(&pooled)?;
         let probs = Vec::<Vec<f32>>::try_from(&self.probabilities(&sentence))?;
         let best = Vec::<Vec<i64>>::try_from(&roles.argmax(-1, false))?;
         let mut out = Vec::with_capacity(word_starts.len());
@@ -151,6 +196,7 @@ impl StanceModel {
                 logits: [logits[i][0], logits[i][1], logits[i][2]],
                 probs: [probs[i][0], probs[i][1], probs[i][2]],
                 roles: crate::ner::tags::entities(&tags),
+                pooled: pooled[i].clone(),
             });
         }
         Ok(out)
@@ -162,8 +208,9 @@ impl StanceModel {
         let Some(own) = raw.get(CONFIG_KEY) else { bail!("{}/config.json is not a stancer stance model (no {CONFIG_KEY})", dir.display()) };
         let tap = own.get("tap").and_then(|v| v.as_u64()).context("stance config has no tap")? as usize;
         let trunk = own.get("trunk_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let evidence = own.get("lexicon_evidence").and_then(|v| v.as_bool()).unwrap_or(false);
-        let mut model = StanceModel::new(raw.clone(), tap, trunk, evidence, device)?;
+        let flag = |k: &str| own.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
+        let features = Features { evidence: flag("lexicon_evidence"), context: flag("sentence_context") };
+        let mut model = StanceModel::new(raw.clone(), tap, trunk, features, device)?;
         model.temperature = own.get("temperature").and_then(|v| v.as_f64()).unwrap_or(1.0);
         let path = dir.join("model.safetensors");
         let tensors = read_tensors(&path)?;
@@ -199,6 +246,7 @@ impl StanceModel {
             "temperature": self.temperature,
             "trunk_sha256": self.trunk_sha256,
             "lexicon_evidence": self.uses_evidence(),
+            "sentence_context": self.context.is_some(),
             "labels": crate::doc::Label::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             "role_labels": ROLE_LABELS,
         });
@@ -216,6 +264,17 @@ pub struct Prediction {
     pub probs: [f32; 3],
     /// Role spans as (first word, one past last word, `HOLDER`/`TARGET`/`CUE`).
     pub roles: Vec<(usize, usize, String)>,
+    /// The sentence's pooled state, which its neighbours read as context.
+    pub pooled: Vec<f32>,
+}
+
+/// Optional inputs of a branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Features {
+    /// The cue lexicon's evidence class per sub-token.
+    pub evidence: bool,
+    /// The previous and next sentences' pooled states.
+    pub context: bool,
 }
 
 impl Prediction {
@@ -271,7 +330,8 @@ pub(crate) mod tests {
         tch::manual_seed(3);
         let trunk = TokenClassifier::new(tiny_config(13), vec!["O".into(), "B-PER".into()], false, Device::Cpu).unwrap();
         trunk.save(&dir.path().join("ner"), &vocab).unwrap();
-        let mut model = StanceModel::new(tiny_config(13), 1, "abc".into(), true, Device::Cpu).unwrap();
+        let features = Features { evidence: true, context: true };
+        let mut model = StanceModel::new(tiny_config(13), 1, "abc".into(), features, Device::Cpu).unwrap();
         model.init_from_trunk(&dir.path().join("ner/model.safetensors")).unwrap();
         let vars = model.vs.variables();
         let trunk_vars = trunk.vs.variables();
@@ -285,13 +345,40 @@ pub(crate) mod tests {
         let hidden = Tensor::randn([2, 5, 16], (Kind::Float, Device::Cpu));
         let mask = Tensor::ones([2, 5], (Kind::Int8, Device::Cpu));
         let evidence = Tensor::from_slice(&[0i64, 1, 2, 3, 4, 0, 0, 0, 0, 0]).view([2, 5]);
-        let (s1, r1) = model.forward_t(&hidden, &evidence, &mask, false);
-        let (s2, _) = loaded.forward_t(&hidden, &evidence, &mask, false);
-        assert!(loaded.uses_evidence());
+        let (s1, r1, _) = model.forward_t(&hidden, &evidence, &mask, false);
+        let (s2, _, _) = loaded.forward_t(&hidden, &evidence, &mask, false);
+        assert_eq!(loaded.features(), features);
         assert_eq!((s1.size(), r1.size()), (vec![2, 3], vec![2, 5, 7]));
         assert!(f64::try_from((&s1 - &s2).abs().max()).unwrap() < 5e-2);
         let p = loaded.probabilities(&s2).sum_dim_intlist(1, false, Kind::Float);
         assert!(f64::try_from((p - 1.0).abs().max()).unwrap() < 1e-5);
+    }
+
+    #[test]
+    fn neighbours_move_a_sentence_only_through_the_context_weights() {
+        tch::manual_seed(5);
+        let model = StanceModel::new(tiny_config(13), 1, String::new(), Features { evidence: false, context: true }, Device::Cpu).unwrap();
+        let hidden = Tensor::randn([3, 4, 16], (Kind::Float, Device::Cpu));
+        let (mask, evidence) = (Tensor::ones([3, 4], (Kind::Int8, Device::Cpu)), Tensor::zeros([3, 4], (Kind::Int64, Device::Cpu)));
+        let starts: Vec<&[usize]> = vec![&[1], &[1], &[1]];
+        let alone = model.predict(&hidden, &evidence, &mask, &starts).unwrap();
+        let chain = [(None, Some(1)), (Some(0), Some(2)), (Some(1), None)];
+        let (mut read, mut lonely) = (alone.clone(), alone.clone());
+        model.add_context(&mut read, &chain).unwrap();
+        model.add_context(&mut lonely, &[(None, None); 3]).unwrap();
+        assert_eq!(read[1].logits, lonely[1].logits, "context weights start at zero");
+        tch::no_grad(|| {
+            for (name, mut var) in model.vs.variables() {
+                if name == "context.weight" {
+                    var.copy_(&Tensor::ones_like(&var));
+                }
+            }
+        });
+        let mut read = alone.clone();
+        model.add_context(&mut read, &chain).unwrap();
+        assert_ne!(read[1].logits, lonely[1].logits);
+        let sum: f32 = read[1].probs.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-5);
     }
 
     #[test]
@@ -303,7 +390,7 @@ pub(crate) mod tests {
     #[test]
     fn role_spans_lose_possessives_and_punctuation_at_their_edges() {
         let words = ["The", "state", "'s", "secretary", ",", "Colin", "Abara", ","];
-        let p = Prediction { logits: [0.0; 3], probs: [0.1, 0.8, 0.1], roles: vec![(2, 8, "HOLDER".into()), (4, 5, "CUE".into())] };
+        let p = Prediction { logits: [0.0; 3], probs: [0.1, 0.8, 0.1], roles: vec![(2, 8, "HOLDER".into()), (4, 5, "CUE".into())], pooled: vec![] };
         assert_eq!(p.role("HOLDER", |i| words[i]), Some((3, 7)));
         assert_eq!(p.role("CUE", |i| words[i]), None);
         assert_eq!(p.role("TARGET", |i| words[i]), None);
@@ -311,7 +398,8 @@ pub(crate) mod tests {
 
     #[test]
     fn tap_must_leave_a_layer_for_the_branch() {
-        assert!(StanceModel::new(tiny_config(13), 2, String::new(), false, Device::Cpu).is_err());
+        let plain = Features { evidence: false, context: false };
+        assert!(StanceModel::new(tiny_config(13), 2, String::new(), plain, Device::Cpu).is_err());
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.json"), "{}").unwrap();
         let err = StanceModel::load(dir.path(), Device::Cpu).err().unwrap();

@@ -26,7 +26,7 @@ use crate::eval::stance::{self as scoring, Labelled, Pair, StanceReport};
 use crate::ner::stage::{ner_words, NerStage};
 use crate::optim::{Optimisation, SplitMix, Stepper};
 use crate::pipeline::Stage;
-use crate::stance::model::{subtoken_evidence, Prediction, StanceModel, ROLE_LABELS};
+use crate::stance::model::{subtoken_evidence, Features, Prediction, StanceModel, ROLE_LABELS};
 use crate::stance::Lexicon;
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,8 +42,9 @@ pub struct TrainOptions {
     pub class_balance: f64,
     /// Share of documents held out when no development set is given.
     pub dev_share: f64,
-    /// Give a new branch the cue lexicon's evidence as input (ignored with `--from`).
-    pub lexicon_evidence: bool,
+    /// Inputs of a new branch: lexicon evidence, neighbouring sentences (ignored with
+    /// `--from`, which keeps the model's own).
+    pub features: Features,
     /// Weights whose upper layers start a new branch (default: the trunk's own).
     pub branch_init: Option<std::path::PathBuf>,
 }
@@ -61,6 +62,10 @@ pub struct Example {
     pub label: i64,
     /// Role tag id per word that fit the window; -100 where there is nothing to learn.
     pub roles: Vec<i64>,
+    /// The examples of the sentences just before and after this one in its document,
+    /// when they are adjacent (only white space between).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
 }
 
 /// Builds examples: finds each gold sentence in its document, splits it into the NER
@@ -86,11 +91,33 @@ pub fn examples(trunk: &NerStage, tap: usize, lexicon: &Lexicon, docs: &HashMap<
         encoded.push(e);
     }
     let hidden = trunk.tapped_states(&encoded, tap, 32)?;
-    Ok(out
+    let mut examples: Vec<Example> = out
         .into_iter()
         .zip(hidden)
-        .map(|((gold, words, word_starts, evidence, label, roles), hidden)| Example { gold, words, hidden, word_starts, evidence, label, roles })
-        .collect())
+        .map(|((gold, words, word_starts, evidence, label, roles), hidden)| Example { gold, words, hidden, word_starts, evidence, label, roles, previous: None, next: None })
+        .collect();
+    link_neighbours(&mut examples, docs);
+    Ok(examples)
+}
+
+/// Links each example to the adjacent gold sentences of its document.
+fn link_neighbours(examples: &mut [Example], docs: &HashMap<String, Document>) {
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    order.sort_by(|&a, &b| (&examples[a].gold.doc_id, examples[a].gold.span.start).cmp(&(&examples[b].gold.doc_id, examples[b].gold.span.start)));
+    for pair in order.windows(2) {
+        let (a, b) = (&examples[pair[0]].gold, &examples[pair[1]].gold);
+        let between = Span::new(a.span.end, b.span.start.max(a.span.end));
+        let adjacent = a.doc_id == b.doc_id && a.span.end <= b.span.start && docs[&a.doc_id].slice(between).trim().is_empty();
+        if adjacent {
+            examples[pair[0]].next = Some(pair[1]);
+            examples[pair[1]].previous = Some(pair[0]);
+        }
+    }
+}
+
+/// Each example's neighbours, for `StanceModel::add_context`.
+fn neighbours(examples: &[Example]) -> Vec<(Option<usize>, Option<usize>)> {
+    examples.iter().map(|e| (e.previous, e.next)).collect()
 }
 
 /// IOB2 role ids per word from the gold's verbatim holder, target and cue strings
@@ -171,9 +198,12 @@ pub fn train(trunk: &NerStage, from: Option<&Path>, train: &[Example], dev: &[Ex
     for epoch in 1..=optim.epochs {
         let started = Instant::now();
         rng.shuffle(&mut order);
+        // Neighbours' pooled states as of the start of the epoch: context without
+        // back-propagating through a second and third sentence.
+        let pooled = pooled_table(&model, train)?;
         let mut loss_sum = 0.0;
         for &b in &order {
-            let loss = batch_loss(&model, train, &batches[b], &weights, opts.role_weight);
+            let loss = batch_loss(&model, train, &batches[b], &weights, opts.role_weight, pooled.as_ref());
             stepper.step(&loss);
             loss_sum += f64::try_from(&loss)? * batches[b].len() as f64;
         }
@@ -231,7 +261,7 @@ fn start_model(trunk: &NerStage, from: Option<&Path>, opts: &TrainOptions) -> Re
             Ok(model)
         }
         None => {
-            let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, sha, opts.lexicon_evidence, Device::Cpu)?;
+            let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, sha, opts.features, Device::Cpu)?;
             let init = opts.branch_init.as_ref().map_or_else(|| trunk.weights_path(), |dir| dir.join("model.safetensors"));
             model.init_from_trunk(&init)?;
             Ok(model)
@@ -265,9 +295,30 @@ fn padded(examples: &[Example], idx: &[usize]) -> (Tensor, Tensor, Tensor) {
     (Tensor::pad_sequence(&hidden, true, 0.0), Tensor::from_slice(&evidence).view(shape), mask)
 }
 
-fn batch_loss(model: &StanceModel, examples: &[Example], idx: &[usize], weights: &Tensor, role_weight: f64) -> Tensor {
+/// `[examples + 1, 2 * hidden]`: each example's pooled state, and a last row of zeros
+/// for "no neighbour"; `None` for a branch without context.
+fn pooled_table(model: &StanceModel, examples: &[Example]) -> Result<Option<Tensor>> {
+    if !model.features().context {
+        return Ok(None);
+    }
+    let preds = predict_alone(model, examples, 32)?;
+    let width = preds.first().map_or(0, |p| p.pooled.len());
+    let flat: Vec<f32> = preds.iter().flat_map(|p| p.pooled.iter().copied()).chain(std::iter::repeat(0.0).take(width)).collect();
+    Ok(Some(Tensor::from_slice(&flat).view([examples.len() as i64 + 1, width as i64])))
+}
+
+fn batch_loss(model: &StanceModel, examples: &[Example], idx: &[usize], weights: &Tensor, role_weight: f64, pooled: Option<&Tensor>) -> Tensor {
     let (hidden, evidence, mask) = padded(examples, idx);
-    let (sentence, roles) = model.forward_t(&hidden, &evidence, &mask, true);
+    let (mut sentence, roles, _) = model.forward_t(&hidden, &evidence, &mask, true);
+    if let Some(table) = pooled {
+        let none = examples.len() as i64;
+        let rows = |f: fn(&Example) -> Option<usize>| {
+            let ids: Vec<i64> = idx.iter().map(|&i| f(&examples[i]).map_or(none, |j| j as i64)).collect();
+            table.index_select(0, &Tensor::from_slice(&ids))
+        };
+        let extra = model.context_logits(&rows(|e| e.previous), &rows(|e| e.next)).expect("a table means context");
+        sentence = sentence + extra;
+    }
     let labels = Tensor::from_slice(&idx.iter().map(|&i| examples[i].label).collect::<Vec<_>>());
     let sentence_loss = sentence.cross_entropy_loss::<&Tensor>(&labels, Some(weights), tch::Reduction::Mean, -100, 0.0);
     let length = hidden.size()[1] as usize;
@@ -285,8 +336,16 @@ fn batch_loss(model: &StanceModel, examples: &[Example], idx: &[usize], weights:
     sentence_loss + role_loss * role_weight
 }
 
-/// The branch's predictions for examples, in their order.
+/// The branch's predictions for examples, in their order, with their neighbours'
+/// context when the branch reads it.
 pub fn predict(model: &StanceModel, examples: &[Example], batch_size: usize) -> Result<Vec<Prediction>> {
+    let mut preds = predict_alone(model, examples, batch_size)?;
+    model.add_context(&mut preds, &neighbours(examples))?;
+    Ok(preds)
+}
+
+/// Predictions from each sentence alone.
+fn predict_alone(model: &StanceModel, examples: &[Example], batch_size: usize) -> Result<Vec<Prediction>> {
     let lengths: Vec<usize> = examples.iter().map(|e| e.word_starts.len()).collect();
     let mut out: Vec<Option<Prediction>> = vec![None; examples.len()];
     for idx in crate::ner::encode::length_batches(&lengths, batch_size) {
@@ -355,6 +414,19 @@ mod tests {
         assert_eq!(role_tags(&doc, &g, &words), [1, 2, 5, 0, 0, 0]);
         let author = gold("d", 7, 36, Label::Condemn, "AUTHOR", "nowhere");
         assert_eq!(role_tags(&doc, &author, &words), [0; 6]);
+    }
+
+    #[test]
+    fn neighbours_are_adjacent_sentences_of_one_document() {
+        let docs = documents_by_id(vec![Document::new("a", "One. Two. [gap] Three."), Document::new("b", "Four.")]).unwrap();
+        let rows = [gold("a", 5, 9, Label::Neutral, "", ""), gold("a", 0, 4, Label::Neutral, "", ""), gold("a", 16, 22, Label::Neutral, "", ""), gold("b", 0, 5, Label::Neutral, "", "")];
+        let mut examples: Vec<Example> = rows
+            .iter()
+            .map(|g| Example { gold: g.clone(), words: vec![], hidden: Tensor::zeros([1], (Kind::Float, Device::Cpu)), word_starts: vec![], evidence: vec![], label: 2, roles: vec![], previous: None, next: None })
+            .collect();
+        link_neighbours(&mut examples, &docs);
+        let links: Vec<(Option<usize>, Option<usize>)> = neighbours(&examples);
+        assert_eq!(links, [(Some(1), None), (None, Some(0)), (None, None), (None, None)]);
     }
 
     #[test]
