@@ -94,11 +94,14 @@ impl NerOptions {
     }
 }
 
-/// A shipped model folder: in the working folder, or in the checkout the binary was
-/// built in (`target/release/stancer` is three levels below it).
+/// A shipped model folder: in the working folder, beside the binary in a checkout
+/// (`target/release/stancer` is three levels below it), or in the checkout it was built
+/// from (which matters when the build folder lives elsewhere, as `CARGO_TARGET_DIR`
+/// allows).
 fn shipped(relative: &str) -> Option<PathBuf> {
     let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.parent()?.join(relative)));
-    [Some(PathBuf::from(relative)), beside_exe].into_iter().flatten().find(|d| d.join("config.json").exists())
+    let built_from = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative));
+    [Some(PathBuf::from(relative)), beside_exe, built_from].into_iter().flatten().find(|d| d.join("config.json").exists())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
