@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stance accuracy side by side on the development articles of the project's corpus
-# (eng.testa, held out by article from training): the shipped model through the whole
+# Stance accuracy side by side on the development split of the project's corpus (held
+# out by article from training: the eng.testa articles, the written articles numbered by
+# multiples of 5, and both together): the shipped model through the whole
 # pipeline (`stancer eval stance --docs`, sentences cut by stancer and matched to gold),
 # the rules alone, and the Python peer (MiniLM embeddings + scikit-learn logistic
 # regression, trained on the same training sentences; bench/stance_peers.py).
@@ -13,8 +14,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/stance-corpus.py" rebuild "$work" 2>/dev/null
 python3 "$root/scripts/stance-corpus.py" splits "$work" 2>/dev/null
+# The whole development split: both held-out sets together.
+cat "$work/dev-gold.jsonl" "$work/written-dev-gold.jsonl" > "$work/all-dev-gold.jsonl"
+cat "$work/dev-docs.jsonl" "$work/written-dev-docs.jsonl" > "$work/all-dev-docs.jsonl"
 
-for set in dev written-dev; do
+for set in all-dev dev written-dev; do
   echo "== $set: stancer (NER + stance model, then rules for claim and missing roles)"
   start=$(date +%s.%N)
   "$stancer" eval stance --gold "$work/$set-gold.jsonl" --docs "$work/$set-docs.jsonl" | grep -E "macro-F1|^(condemn|endorse|neutral) |holder|kappa"
