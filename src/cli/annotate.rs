@@ -82,8 +82,7 @@ impl NerOptions {
             return Ok(Some(dir.clone()));
         }
         let Some(dir) = shipped("models/stance") else { return Ok(None) };
-        let config = stancer::ner::model::read_config(&dir)?;
-        let trunk = config["stancer_stance"]["trunk_sha256"].as_str().unwrap_or_default().to_string();
+        let trunk = stancer::stance::model::StanceModel::trunk_of(&dir)?;
         // An unreadable NER model is reported when it loads, with the reason.
         let Ok(ner_sha) = stancer::pipeline::sha256_file(&ner_dir.join("model.safetensors")) else { return Ok(None) };
         if trunk != ner_sha {

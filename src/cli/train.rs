@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use stancer::ner::train::{self, TrainOptions};
 use stancer::optim::Optimisation;
+use stancer::pipeline::Stage;
 use stancer::stance::train as stance_train;
 
 use super::annotate::NerOptions;
@@ -195,15 +196,21 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
         Some(path) => (gold, stance_train::read_gold(path)?),
         None => stance_train::split_by_document(gold, a.dev_share),
     };
-    let tap = match &a.from {
-        Some(dir) => stancer::stance::model::StanceModel::load(dir, tch::Device::Cpu)?.tap,
-        None => a.tap,
+    // A model to start from is loaded once, checked against the trunk before any work.
+    let from = match &a.from {
+        Some(dir) => {
+            let model = stancer::stance::model::StanceModel::load(dir, tch::Device::Cpu)?;
+            stancer::ner::stage::check_trunk(&model, &trunk.models()[0].sha256, dir)?;
+            Some(model)
+        }
+        None => None,
     };
+    let tap = from.as_ref().map_or(a.tap, |m| m.tap);
     eprintln!("{} training and {} development sentences; running the shared encoder layers", train_gold.len(), dev_gold.len());
     let lexicon = stancer::stance::Lexicon::builtin();
     let train_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &train_gold)?;
     let dev_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &dev_gold)?;
-    let report = stance_train::train(&trunk, a.from.as_deref(), &train_set, &dev_set, &a.output, &opts)?;
+    let report = stance_train::train(&trunk, from, &train_set, &dev_set, &a.output, &opts)?;
     let log = serde_json::json!({ "options": opts, "gold": a.gold, "dev_gold": a.dev_gold, "from": a.from, "report": report });
     stancer::write::write_json(&a.output.join("training.json"), &log)?;
     if a.json {

@@ -216,12 +216,8 @@ pub fn check_trunk(stance: &StanceModel, ner_sha256: &str, dir: &Path) -> Result
 /// A sentence's stance from the branch: label and probabilities, and for condemn or
 /// endorse the first holder, target and cue spans the tagger found.
 fn stance_of(p: &Prediction, words: &[(String, Span)]) -> Stance {
-    let label = p.label();
-    let span = |kind: &str| {
-        let found = (label != crate::doc::Label::Neutral).then(|| p.role(kind, |i| words[i].0.as_str())).flatten();
-        found.map(|(s, e)| Span::new(words[s].1.start, words[e - 1].1.end))
-    };
-    Stance { label, probs: p.probs, holder: span("HOLDER").map(Holder::Span), target: span("TARGET"), cue: span("CUE") }
+    let span = |kind: &str| p.role(kind, |i| words[i].0.as_str()).map(|(s, e)| Span::new(words[s].1.start, words[e - 1].1.end));
+    Stance { label: p.label(), probs: p.probs, holder: span("HOLDER").map(Holder::Span), target: span("TARGET"), cue: span("CUE") }
 }
 
 impl Stage for NerStage {

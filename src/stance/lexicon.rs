@@ -27,7 +27,6 @@ pub enum CueKind {
     Phrase,
 }
 
-/// A cue found in a token sequence: tokens `start..end`.
 /// Evidence classes of [`Lexicon::evidence`].
 pub const EVIDENCE_NONE: i64 = 0;
 pub const EVIDENCE_CONDEMN: i64 = 1;
@@ -36,6 +35,7 @@ pub const EVIDENCE_NEGATOR: i64 = 3;
 pub const EVIDENCE_REPORTING: i64 = 4;
 pub const EVIDENCE_CLASSES: i64 = 5;
 
+/// A cue found in a token sequence: tokens `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CueMatch {
     pub start: usize,
@@ -132,7 +132,7 @@ impl Lexicon {
             if let Some(n) = self.reporting_at(tokens, at) {
                 out[at..at + n].fill(EVIDENCE_REPORTING);
             }
-            if let Some(n) = self.negators.iter().filter(|neg| starts_with(tokens, at, neg)).map(Vec::len).max() {
+            if let Some(n) = longest_at(&self.negators, tokens, at) {
                 out[at..at + n].fill(EVIDENCE_NEGATOR);
             }
         }
@@ -156,7 +156,7 @@ impl Lexicon {
 
     /// Whether tokens starting at `at` are a reporting verb; returns its length.
     pub fn reporting_at(&self, tokens: &[Token], at: usize) -> Option<usize> {
-        self.reporting.iter().filter(|r| starts_with(tokens, at, r)).map(Vec::len).max()
+        longest_at(&self.reporting, tokens, at)
     }
 }
 
@@ -166,6 +166,11 @@ fn words(s: &str) -> Vec<String> {
 
 fn list(raw: &str) -> Vec<Vec<String>> {
     raw.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(words).collect()
+}
+
+/// Length of the longest phrase of `phrases` that starts at token `at`.
+fn longest_at(phrases: &[Vec<String>], tokens: &[Token], at: usize) -> Option<usize> {
+    phrases.iter().filter(|p| starts_with(tokens, at, p)).map(Vec::len).max()
 }
 
 fn starts_with(tokens: &[Token], at: usize, phrase: &[String]) -> bool {

@@ -202,12 +202,19 @@ impl StanceModel {
         Ok(out)
     }
 
+    /// sha256 of the NER weights the stance folder's branch was trained on, read from
+    /// its config alone (without loading the weights).
+    pub fn trunk_of(dir: &Path) -> Result<String> {
+        let raw = crate::ner::model::read_config(dir)?;
+        Ok(trunk_sha256(own_config(&raw, dir)?))
+    }
+
     /// Loads a stance folder written by `save`.
     pub fn load(dir: &Path, device: Device) -> Result<StanceModel> {
         let raw = crate::ner::model::read_config(dir)?;
-        let Some(own) = raw.get(CONFIG_KEY) else { bail!("{}/config.json is not a stancer stance model (no {CONFIG_KEY})", dir.display()) };
+        let own = own_config(&raw, dir)?;
         let tap = own.get("tap").and_then(|v| v.as_u64()).context("stance config has no tap")? as usize;
-        let trunk = own.get("trunk_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let trunk = trunk_sha256(own);
         let flag = |k: &str| own.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
         let features = Features { evidence: flag("lexicon_evidence"), context: flag("sentence_context") };
         let mut model = StanceModel::new(raw.clone(), tap, trunk, features, device)?;
@@ -284,8 +291,12 @@ impl Prediction {
 
     /// Word range of the first span of a role (`HOLDER`, `TARGET`, `CUE`), without
     /// a possessive or punctuation at its edges (`word(i)` gives word `i`'s text):
-    /// the tagger sometimes starts "The state's transport secretary" at "'s".
+    /// the tagger sometimes starts "The state's transport secretary" at "'s". `None`
+    /// when the sentence is labelled neutral: a neutral sentence has no roles.
     pub fn role<'a>(&self, kind: &str, word: impl Fn(usize) -> &'a str) -> Option<(usize, usize)> {
+        if self.label() == crate::doc::Label::Neutral {
+            return None;
+        }
         let (mut s, mut e) = self.roles.iter().find(|(_, _, k)| k == kind).map(|&(s, e, _)| (s, e))?;
         let loose = |w: &str| matches!(w, "'s" | "’s" | "'" | "’") || !w.chars().any(char::is_alphanumeric);
         while s < e && loose(word(s)) {
@@ -308,6 +319,15 @@ pub fn subtoken_evidence(word_evidence: &[i64], e: &Encoded) -> Vec<i64> {
         out[start..end].fill(word_evidence.get(k).copied().unwrap_or(0));
     }
     out
+}
+
+/// The `stancer_stance` part of a config.
+fn own_config<'a>(raw: &'a serde_json::Value, dir: &Path) -> Result<&'a serde_json::Value> {
+    raw.get(CONFIG_KEY).with_context(|| format!("{}/config.json is not a stancer stance model (no {CONFIG_KEY})", dir.display()))
+}
+
+fn trunk_sha256(own: &serde_json::Value) -> String {
+    own.get("trunk_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_string()
 }
 
 fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {

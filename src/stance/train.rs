@@ -179,9 +179,10 @@ pub struct TrainReport {
     pub dev: StanceReport,
 }
 
-/// Trains a branch on `train` (starting from `from`, or from the trunk's own upper
-/// layers), keeps the best epoch on `dev`, calibrates it and writes it to `out`.
-pub fn train(trunk: &NerStage, from: Option<&Path>, train: &[Example], dev: &[Example], out: &Path, opts: &TrainOptions) -> Result<TrainReport> {
+/// Trains a branch on `train` (starting from `from`, a model already checked against
+/// the trunk with `check_trunk`, or from the trunk's own upper layers), keeps the best
+/// epoch on `dev`, calibrates it and writes it to `out`.
+pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev: &[Example], out: &Path, opts: &TrainOptions) -> Result<TrainReport> {
     if train.is_empty() || dev.is_empty() {
         bail!("training needs sentences to learn from and held-out sentences to choose the epoch ({} and {})", train.len(), dev.len());
     }
@@ -231,35 +232,34 @@ pub fn train(trunk: &NerStage, from: Option<&Path>, train: &[Example], dev: &[Ex
 /// Loads the best epoch back, fits its temperature on `dev`, saves it, and reports.
 fn calibrate(out: &Path, train_sentences: usize, dev: &[Example], epochs: Vec<EpochReport>, best_epoch: usize) -> Result<TrainReport> {
     let mut model = StanceModel::load(out, Device::Cpu)?;
-    let predictions = predict(&model, dev, 32)?;
+    let mut predictions = predict(&model, dev, 32)?;
     let gold: Vec<usize> = dev.iter().map(|e| e.label as usize).collect();
     let logits: Vec<[f32; 3]> = predictions.iter().map(|p| p.logits).collect();
-    let at = |t: f64| logits.iter().map(|l| calibration::softmax(l, t)).collect::<Vec<_>>();
-    let before = calibration::ece(&at(1.0), &gold, 15);
+    let before: Vec<[f32; 3]> = logits.iter().map(|l| calibration::softmax(l, 1.0)).collect();
     model.temperature = calibration::fit_temperature(&logits, &gold);
-    let after = calibration::ece(&at(model.temperature), &gold, 15);
     model.save(out)?;
-    let dev_report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
+    // The temperature changes the probabilities (and so nothing else: the label is
+    // their argmax either way); logits and roles stand.
+    for p in &mut predictions {
+        p.probs = calibration::softmax(&p.logits, model.temperature);
+    }
+    let dev_report = scoring::report(&pairs(dev, &predictions));
     Ok(TrainReport {
         train_sentences,
         dev_sentences: dev.len(),
         epochs,
         best_epoch,
         temperature: model.temperature,
-        dev_ece_before: before,
-        dev_ece_after: after,
+        dev_ece_before: calibration::ece(&before, &gold, 15),
+        dev_ece_after: dev_report.ece.unwrap_or_default(),
         dev: dev_report,
     })
 }
 
-fn start_model(trunk: &NerStage, from: Option<&Path>, opts: &TrainOptions) -> Result<StanceModel> {
+fn start_model(trunk: &NerStage, from: Option<StanceModel>, opts: &TrainOptions) -> Result<StanceModel> {
     let sha = trunk.models()[0].sha256.clone();
     match from {
-        Some(dir) => {
-            let model = StanceModel::load(dir, Device::Cpu)?;
-            crate::ner::stage::check_trunk(&model, &sha, dir)?;
-            Ok(model)
-        }
+        Some(model) => Ok(model),
         None => {
             let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, sha, opts.features, Device::Cpu)?;
             let init = opts.branch_init.as_ref().map_or_else(|| trunk.weights_path(), |dir| dir.join("model.safetensors"));
@@ -365,13 +365,12 @@ pub fn pairs(examples: &[Example], predictions: &[Prediction]) -> Vec<Pair> {
         .iter()
         .zip(predictions)
         .map(|(e, p)| {
-            let label = p.label();
             let texts: Vec<String> = e.words.iter().map(|&(s, t)| slice_chars(&e.gold.text, s, t)).collect();
             let role = |kind: &str| -> String {
-                let found = (label != Label::Neutral).then(|| p.role(kind, |i| texts[i].as_str())).flatten();
+                let found = p.role(kind, |i| texts[i].as_str());
                 found.map_or_else(String::new, |(s, t)| slice_chars(&e.gold.text, e.words[s].0, e.words[t - 1].1))
             };
-            let pred = Labelled { label, holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), probs: Some(p.probs), ..e.gold.clone() };
+            let pred = Labelled { label: p.label(), holder: role("HOLDER"), target: role("TARGET"), cue: role("CUE"), probs: Some(p.probs), ..e.gold.clone() };
             Pair { gold: e.gold.clone(), pred: Some(pred) }
         })
         .collect()
