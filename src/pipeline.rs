@@ -19,11 +19,26 @@ pub struct ModelInfo {
     pub sha256: String,
 }
 
-/// sha256 of a file, hex-encoded, for the manifest.
+/// sha256 of a file, hex-encoded, for the manifest and the stance model's trunk check.
+/// Every worker thread loads the same model files, so a digest is remembered for the
+/// process while the file keeps its size and modification time.
 pub fn sha256_file(path: &std::path::Path) -> anyhow::Result<String> {
     use sha2::Digest;
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+    static SEEN: OnceLock<Mutex<HashMap<Key, String>>> = OnceLock::new();
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    let key = (std::fs::canonicalize(path).map_err(cannot)?, meta.len(), meta.modified().ok());
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(digest) = seen.lock().unwrap().get(&key) {
+        return Ok(digest.clone());
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    let digest = format!("{:x}", sha2::Sha256::digest(&bytes));
+    seen.lock().unwrap().insert(key, digest.clone());
+    Ok(digest)
 }
 
 /// One pipeline component: adds one kind of annotation to each document of a batch.
@@ -124,6 +139,19 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::segment::RuleSplitter;
+
+    #[test]
+    fn remembered_digest_follows_a_rewritten_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.bin");
+        std::fs::write(&path, b"abc").unwrap();
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(sha256_file(&path).unwrap(), abc);
+        assert_eq!(sha256_file(&path).unwrap(), abc);
+        std::fs::write(&path, b"abcd").unwrap();
+        assert_ne!(sha256_file(&path).unwrap(), abc);
+        assert!(sha256_file(&dir.path().join("none")).unwrap_err().to_string().contains("none"));
+    }
 
     #[test]
     fn runs_stages_and_keeps_input_order() {

@@ -206,6 +206,21 @@ fn sentence_rules_fixture_is_split_exactly() {
     assert!(stdout.contains("cases exactly right: 48 of 48"), "{stdout}");
 }
 
+/// A reader that stops early (`| head`) ends the report quietly, without a panic.
+#[test]
+fn closed_stdout_pipe_is_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stancer"))
+        .args(["eval", "sbd", "--gold", &fixture("sbd_cases.jsonl")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let run = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// pySBD's golden rules, read from ../shared when it is there (the data stays out of
 /// the repository). pySBD passes 47 of the 48.
 #[test]

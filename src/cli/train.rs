@@ -94,6 +94,9 @@ pub struct StanceArgs {
     /// NER encoder layers shared below the stance branch (the branch has the rest).
     #[arg(long, default_value_t = 2)]
     tap: usize,
+    /// Layers in the stance branch (default: all the encoder's layers above the tap).
+    #[arg(long)]
+    depth: Option<usize>,
     /// Weight of the holder/target/cue tagging loss.
     #[arg(long, default_value_t = 1.0)]
     role_weight: f64,
@@ -178,6 +181,7 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
     let opts = stance_train::TrainOptions {
         optim: a.optim.resolve(defaults),
         tap: a.tap,
+        depth: a.depth,
         role_weight: a.role_weight,
         class_balance: a.class_balance,
         dev_share: a.dev_share,

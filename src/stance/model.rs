@@ -47,6 +47,8 @@ pub struct StanceModel {
     context: Option<nn::Linear>,
     /// Number of trunk layers below the branch.
     pub tap: usize,
+    /// Number of layers in the branch (at most the trunk's layers above the tap).
+    pub depth: usize,
     pub temperature: f64,
     /// sha256 of the NER `model.safetensors` whose lower layers feed the branch.
     pub trunk_sha256: String,
@@ -55,19 +57,23 @@ pub struct StanceModel {
 }
 
 impl StanceModel {
-    /// A fresh branch of layers `tap..num_hidden_layers` with random heads, and
-    /// lexicon evidence embeddings when asked (starting at zero, so that they begin as
-    /// no change).
-    pub fn new(raw_config: serde_json::Value, tap: usize, trunk_sha256: String, features: Features, device: Device) -> Result<StanceModel> {
+    /// A fresh branch of layers `tap..tap + depth` (`depth` `None`: up to the top) with
+    /// random heads, and lexicon evidence embeddings when asked (starting at zero, so
+    /// that they begin as no change).
+    pub fn new(raw_config: serde_json::Value, tap: usize, depth: Option<usize>, trunk_sha256: String, features: Features, device: Device) -> Result<StanceModel> {
         let config: BertConfig = serde_json::from_value(raw_config.clone()).context("config.json is not a BERT config")?;
         let total = config.num_hidden_layers as usize;
         if tap >= total {
             bail!("the branch must start below the top layer (tap {tap}, encoder has {total} layers)");
         }
+        let depth = depth.unwrap_or(total - tap);
+        if depth == 0 || tap + depth > total {
+            bail!("a branch of {depth} layers from layer {tap} does not fit an encoder of {total} layers");
+        }
         let vs = nn::VarStore::new(device);
         let root = vs.root();
         // Layers keep their index in the encoder, so trunk weights copy over by name.
-        let layers = (tap..total).map(|i| Layer::new(&(&root / "branch" / "encoder" / "layer" / i), &config)).collect();
+        let layers = (tap..tap + depth).map(|i| Layer::new(&(&root / "branch" / "encoder" / "layer" / i), &config)).collect();
         let head = root.set_group(1);
         let h = config.hidden_size;
         let sentence = nn::linear(&head / "sentence", 2 * h, 3, Default::default());
@@ -86,6 +92,7 @@ impl StanceModel {
             evidence,
             context,
             tap,
+            depth,
             temperature: 1.0,
             trunk_sha256,
             raw_config,
@@ -214,10 +221,11 @@ impl StanceModel {
         let raw = crate::ner::model::read_config(dir)?;
         let own = own_config(&raw, dir)?;
         let tap = own.get("tap").and_then(|v| v.as_u64()).context("stance config has no tap")? as usize;
+        let depth = own.get("depth").and_then(|v| v.as_u64()).map(|d| d as usize);
         let trunk = trunk_sha256(own);
         let flag = |k: &str| own.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
         let features = Features { evidence: flag("lexicon_evidence"), context: flag("sentence_context") };
-        let mut model = StanceModel::new(raw.clone(), tap, trunk, features, device)?;
+        let mut model = StanceModel::new(raw.clone(), tap, depth, trunk, features, device)?;
         model.temperature = own.get("temperature").and_then(|v| v.as_f64()).unwrap_or(1.0);
         let path = dir.join("model.safetensors");
         let tensors = read_tensors(&path)?;
@@ -250,6 +258,7 @@ impl StanceModel {
         }
         config[CONFIG_KEY] = serde_json::json!({
             "tap": self.tap,
+            "depth": self.depth,
             "temperature": self.temperature,
             "trunk_sha256": self.trunk_sha256,
             "lexicon_evidence": self.uses_evidence(),
@@ -351,7 +360,7 @@ pub(crate) mod tests {
         let trunk = TokenClassifier::new(tiny_config(13), vec!["O".into(), "B-PER".into()], false, Device::Cpu).unwrap();
         trunk.save(&dir.path().join("ner"), &vocab).unwrap();
         let features = Features { evidence: true, context: true };
-        let mut model = StanceModel::new(tiny_config(13), 1, "abc".into(), features, Device::Cpu).unwrap();
+        let mut model = StanceModel::new(tiny_config(13), 1, None, "abc".into(), features, Device::Cpu).unwrap();
         model.init_from_trunk(&dir.path().join("ner/model.safetensors")).unwrap();
         let vars = model.vs.variables();
         let trunk_vars = trunk.vs.variables();
@@ -361,7 +370,7 @@ pub(crate) mod tests {
         model.temperature = 1.7;
         model.save(&dir.path().join("stance")).unwrap();
         let loaded = StanceModel::load(&dir.path().join("stance"), Device::Cpu).unwrap();
-        assert_eq!((loaded.tap, loaded.temperature, loaded.trunk_sha256.as_str()), (1, 1.7, "abc"));
+        assert_eq!((loaded.tap, loaded.depth, loaded.temperature, loaded.trunk_sha256.as_str()), (1, 1, 1.7, "abc"));
         let hidden = Tensor::randn([2, 5, 16], (Kind::Float, Device::Cpu));
         let mask = Tensor::ones([2, 5], (Kind::Int8, Device::Cpu));
         let evidence = Tensor::from_slice(&[0i64, 1, 2, 3, 4, 0, 0, 0, 0, 0]).view([2, 5]);
@@ -377,7 +386,7 @@ pub(crate) mod tests {
     #[test]
     fn neighbours_move_a_sentence_only_through_the_context_weights() {
         tch::manual_seed(5);
-        let model = StanceModel::new(tiny_config(13), 1, String::new(), Features { evidence: false, context: true }, Device::Cpu).unwrap();
+        let model = StanceModel::new(tiny_config(13), 1, None, String::new(), Features { evidence: false, context: true }, Device::Cpu).unwrap();
         let hidden = Tensor::randn([3, 4, 16], (Kind::Float, Device::Cpu));
         let (mask, evidence) = (Tensor::ones([3, 4], (Kind::Int8, Device::Cpu)), Tensor::zeros([3, 4], (Kind::Int64, Device::Cpu)));
         let starts: Vec<&[usize]> = vec![&[1], &[1], &[1]];
@@ -422,7 +431,12 @@ pub(crate) mod tests {
     #[test]
     fn tap_must_leave_a_layer_for_the_branch() {
         let plain = Features { evidence: false, context: false };
-        assert!(StanceModel::new(tiny_config(13), 2, String::new(), plain, Device::Cpu).is_err());
+        assert!(StanceModel::new(tiny_config(13), 2, None, String::new(), plain, Device::Cpu).is_err());
+        assert!(StanceModel::new(tiny_config(13), 0, Some(3), String::new(), plain, Device::Cpu).is_err());
+        assert!(StanceModel::new(tiny_config(13), 0, Some(0), String::new(), plain, Device::Cpu).is_err());
+        let short = StanceModel::new(tiny_config(13), 0, Some(1), String::new(), plain, Device::Cpu).unwrap();
+        assert!(short.vs.variables().keys().any(|k| k.starts_with("branch.encoder.layer.0.")));
+        assert!(!short.vs.variables().keys().any(|k| k.starts_with("branch.encoder.layer.1.")));
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.json"), "{}").unwrap();
         let err = StanceModel::load(dir.path(), Device::Cpu).err().unwrap();

@@ -36,6 +36,8 @@ pub struct TrainOptions {
     pub optim: Optimisation,
     /// Trunk layers below the branch (ignored with `--from`, which has its own).
     pub tap: usize,
+    /// Layers in a new branch (`None`: all above the tap).
+    pub depth: Option<usize>,
     /// Weight of the role-tagging loss beside the sentence loss.
     pub role_weight: f64,
     /// Class weights are (largest class / class)^balance: 0 none, 1 fully balanced.
@@ -261,7 +263,7 @@ fn start_model(trunk: &NerStage, from: Option<StanceModel>, opts: &TrainOptions)
     match from {
         Some(model) => Ok(model),
         None => {
-            let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, sha, opts.features, Device::Cpu)?;
+            let mut model = StanceModel::new(trunk.raw_config().clone(), opts.tap, opts.depth, sha, opts.features, Device::Cpu)?;
             let init = opts.branch_init.as_ref().map_or_else(|| trunk.weights_path(), |dir| dir.join("model.safetensors"));
             model.init_from_trunk(&init)?;
             Ok(model)
