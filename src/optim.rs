@@ -53,46 +53,6 @@ fn schedule(step: f64, warmup: f64, total: f64) -> f64 {
     }
 }
 
-/// An exponential moving average of a var store's weights, to evaluate and keep a
-/// smoother model than the last step's. `swap` exchanges the average and the live
-/// weights (call it twice to go back).
-pub struct Ema {
-    decay: f64,
-    updates: usize,
-    shadow: Vec<(Tensor, Tensor)>,
-}
-
-impl Ema {
-    pub fn new(vs: &nn::VarStore, decay: f64) -> Ema {
-        let shadow = vs.trainable_variables().into_iter().map(|v| (v.detach().copy(), v)).collect();
-        Ema { decay, updates: 0, shadow }
-    }
-
-    /// Moves the average towards the current weights; early on the average follows
-    /// faster, so the random start of the heads fades out.
-    pub fn update(&mut self) {
-        self.updates += 1;
-        let n = self.updates as f64;
-        let d = self.decay.min((1.0 + n) / (10.0 + n));
-        tch::no_grad(|| {
-            for (avg, live) in &mut self.shadow {
-                let _ = avg.g_mul_scalar_(d);
-                let _ = avg.g_add_(&(&*live * (1.0 - d)));
-            }
-        });
-    }
-
-    pub fn swap(&mut self) {
-        tch::no_grad(|| {
-            for (avg, live) in &mut self.shadow {
-                let keep = live.detach().copy();
-                live.copy_(avg);
-                avg.copy_(&keep);
-            }
-        });
-    }
-}
-
 /// A small seeded generator for shuffling batch order (SplitMix64).
 pub struct SplitMix(pub u64);
 
@@ -134,19 +94,5 @@ mod tests {
         assert_ne!(a, (0..20).collect::<Vec<_>>());
         a.sort();
         assert_eq!(a, (0..20).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn moving_average_follows_and_swaps_back() {
-        let vs = nn::VarStore::new(tch::Device::Cpu);
-        let mut w = vs.root().zeros("w", &[2]);
-        let mut ema = Ema::new(&vs, 0.9);
-        tch::no_grad(|| w.copy_(&Tensor::from_slice(&[1.0f32, 1.0])));
-        ema.update();
-        // First update: decay min(0.9, 2/11), so the average moves 9/11 of the way.
-        ema.swap();
-        assert!((f64::try_from(w.get(0)).unwrap() - 9.0 / 11.0).abs() < 1e-6);
-        ema.swap();
-        assert_eq!(f64::try_from(w.get(1)).unwrap(), 1.0);
     }
 }

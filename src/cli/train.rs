@@ -97,10 +97,6 @@ pub struct StanceArgs {
     /// Layers in the stance branch (default: all the encoder's layers above the tap).
     #[arg(long)]
     depth: Option<usize>,
-    /// Keep a moving average of the weights with this decay per step, and judge and
-    /// keep it instead of the last step's weights (0: off).
-    #[arg(long, default_value_t = 0.0)]
-    ema: f64,
     /// Weight of the holder/target/cue tagging loss.
     #[arg(long, default_value_t = 1.0)]
     role_weight: f64,
@@ -186,7 +182,6 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
         optim: a.optim.resolve(defaults),
         tap: a.tap,
         depth: a.depth,
-        ema_decay: a.ema,
         role_weight: a.role_weight,
         class_balance: a.class_balance,
         dev_share: a.dev_share,

@@ -38,9 +38,6 @@ pub struct TrainOptions {
     pub tap: usize,
     /// Layers in a new branch (`None`: all above the tap).
     pub depth: Option<usize>,
-    /// Decay of the moving average of the weights that is judged and kept each epoch
-    /// (0: the last step's weights).
-    pub ema_decay: f64,
     /// Weight of the role-tagging loss beside the sentence loss.
     pub role_weight: f64,
     /// Class weights are (largest class / class)^balance: 0 none, 1 fully balanced.
@@ -198,7 +195,6 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
     let lengths: Vec<usize> = train.iter().map(|e| e.word_starts.len()).collect();
     let batches = crate::ner::encode::length_batches(&lengths, optim.batch_size);
     let mut stepper = Stepper::new(&model.vs, optim, batches.len())?;
-    let mut ema = (opts.ema_decay > 0.0).then(|| crate::optim::Ema::new(&model.vs, opts.ema_decay));
     let mut order: Vec<usize> = (0..batches.len()).collect();
     let mut rng = SplitMix(optim.seed as u64);
     let (mut reports, mut best) = (Vec::new(), (f64::NEG_INFINITY, 0usize));
@@ -212,15 +208,7 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
         for &b in &order {
             let loss = batch_loss(&model, train, &batches[b], &weights, opts.role_weight, pooled.as_ref());
             stepper.step(&loss);
-            if let Some(ema) = &mut ema {
-                ema.update();
-            }
             loss_sum += f64::try_from(&loss)? * batches[b].len() as f64;
-        }
-        // The averaged weights are the ones judged and kept; training goes on from the
-        // live ones.
-        if let Some(ema) = &mut ema {
-            ema.swap();
         }
         let report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
         let train_loss = loss_sum / train.len() as f64;
@@ -230,9 +218,6 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
         if score > best.0 {
             best = (score, epoch);
             model.save(out)?;
-        }
-        if let Some(ema) = &mut ema {
-            ema.swap();
         }
         reports.push(EpochReport {
             epoch,
