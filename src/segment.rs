@@ -67,10 +67,11 @@ impl SentenceSplitter for RuleSplitter {
         let chars: Vec<char> = text.chars().collect();
         let mut cuts = Vec::new();
         let list_starts = list_item_starts(&chars);
+        let soft = wrapped_line_breaks(&chars);
         let mut i = 0;
         while i < chars.len() {
             if chars[i] == '\n' {
-                if line_break_ends_sentence(&chars, i) {
+                if !soft.contains(&i) && line_break_ends_sentence(&chars, i) {
                     cuts.push(i);
                 }
                 i += 1;
@@ -96,13 +97,7 @@ fn spans_between(chars: &[char], cuts: &[usize]) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut from = 0;
     for &cut in cuts.iter().chain(std::iter::once(&chars.len())) {
-        let (mut s, mut e) = (from, cut);
-        while s < e && chars[s].is_whitespace() {
-            s += 1;
-        }
-        while e > s && chars[e - 1].is_whitespace() {
-            e -= 1;
-        }
+        let (s, e) = trim_range(chars, from, cut);
         if s < e {
             spans.push(Span::new(s, e));
         }
@@ -122,6 +117,63 @@ fn line_break_ends_sentence(chars: &[char], at: usize) -> bool {
         (_, Some('\n')) | (Some('\n'), _) => true,
         (Some(p), Some(n)) => !(n.is_lowercase() || matches!(p, '-' | '–' | '(')),
     }
+}
+
+/// Line breaks inside hard-wrapped paragraphs (text cut at a fixed width, as in e-mail,
+/// wire feeds and plain-text archives), which are only spaces: there a new line that
+/// starts with a capital ("Mayor\nWhitfield") does not start a sentence. A paragraph
+/// (lines between blank lines) counts as wrapped when its longest line has 50 to 100
+/// characters (the widths text is wrapped at) and every line but the last fills three
+/// quarters of it. List lines, headlines and salutations are shorter or marked, and
+/// paragraphs written one to a line are mostly longer: they keep their breaks.
+fn wrapped_line_breaks(chars: &[char]) -> Vec<usize> {
+    let mut soft = Vec::new();
+    let mut block: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for end in (0..=chars.len()).filter(|&i| i == chars.len() || chars[i] == '\n') {
+        let line = trim_range(chars, start, end);
+        if line.0 == line.1 {
+            soft.extend(breaks_if_wrapped(chars, &block));
+            block.clear();
+        } else {
+            block.push(line);
+        }
+        start = end + 1;
+    }
+    soft.extend(breaks_if_wrapped(chars, &block));
+    soft
+}
+
+/// The line breaks after each line but the last of a paragraph, if it is wrapped.
+fn breaks_if_wrapped(chars: &[char], lines: &[(usize, usize)]) -> Vec<usize> {
+    let longest = lines.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+    let Some((_, body)) = lines.split_last() else { return Vec::new() };
+    let filled = body.iter().all(|(s, e)| 4 * (e - s) >= 3 * longest);
+    let marked = lines.iter().any(|&(s, _)| starts_list_line(chars, s));
+    if body.is_empty() || !(50..=100).contains(&longest) || !filled || marked {
+        return Vec::new();
+    }
+    body.iter().filter_map(|&(_, e)| (e..chars.len()).find(|&i| chars[i] == '\n')).collect()
+}
+
+fn trim_range(chars: &[char], mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// A line opening with a bullet, a dash or a number and `.` or `)`.
+fn starts_list_line(chars: &[char], at: usize) -> bool {
+    let c = chars[at];
+    if is_bullet(c) || matches!(c, '-' | '*' | '–' | '—') {
+        return true;
+    }
+    let digits = chars[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && matches!(chars.get(at + digits), Some('.' | ')'))
 }
 
 /// Examines the run of terminal punctuation starting at `at`. Returns where the
@@ -430,6 +482,26 @@ mod tests {
     #[test]
     fn wrapped_line_in_lower_case_continues() {
         assert_eq!(sentences("The minister said the plan\nwould fail. No."), ["The minister said the plan\nwould fail.", "No."]);
+    }
+
+    #[test]
+    fn hard_wrapped_paragraph_keeps_its_sentences_whole() {
+        let text = "The council voted on Tuesday to approve the plan, and the Mayor\nWhitfield said it was a historic step for a city that had waited\nDecades. Critics disagreed.\n\nShort headline\nAnother line";
+        assert_eq!(
+            sentences(text),
+            [
+                "The council voted on Tuesday to approve the plan, and the Mayor\nWhitfield said it was a historic step for a city that had waited\nDecades.",
+                "Critics disagreed.",
+                "Short headline",
+                "Another line"
+            ]
+        );
+        // Lines of a list keep their breaks, however long.
+        let list = "- the first item of this list is long enough to look wrapped here\n- The second item of this list is long enough to look wrapped too";
+        assert_eq!(sentences(list).len(), 2);
+        // Paragraphs one to a line are longer than any wrapping width.
+        let para = "Reporting by a correspondent in the capital, with additional reporting from the bureau in the northern region\nThe Mayor said the plan was a historic step for a city that had waited decades for new rail lines.";
+        assert_eq!(sentences(para).len(), 2);
     }
 
     #[test]
