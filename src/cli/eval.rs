@@ -195,8 +195,9 @@ fn print_stance(r: &stance::StanceReport) {
     for c in &r.per_class {
         println!("{:<8} {:>9.3} {:>7.3} {:>7.3} {:>8}", c.label, c.precision, c.recall, c.f1, c.support);
     }
-    println!("macro-F1 {:.3} (95% CI {:.3} to {:.3})", r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high);
-    println!("accuracy {:.3} (95% CI {:.3} to {:.3})", r.accuracy, r.accuracy_ci95.low, r.accuracy_ci95.high);
+    let unit = r.bootstrap_unit.plural();
+    println!("macro-F1 {:.3} (95% CI {:.3} to {:.3}, resampling {unit})", r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high);
+    println!("accuracy {:.3} (95% CI {:.3} to {:.3}, resampling {unit})", r.accuracy, r.accuracy_ci95.low, r.accuracy_ci95.high);
     println!("Cohen's kappa {:.3}", r.kappa);
     if let Some(ece) = r.ece {
         println!("expected calibration error {ece:.3} (15 bins)");

@@ -222,7 +222,16 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
     } else {
         let r = &report.dev;
         println!("best epoch {} of {}; model in {}", report.best_epoch, report.epochs.len(), a.output.display());
-        println!("dev ({} sentences): macro-F1 {:.3} (95% CI {:.3} to {:.3}), accuracy {:.3}, kappa {:.3}", r.sentences, r.macro_f1, r.macro_f1_ci95.low, r.macro_f1_ci95.high, r.accuracy, r.kappa);
+        println!(
+            "dev ({} sentences): macro-F1 {:.3} (95% CI {:.3} to {:.3}, resampling {}), accuracy {:.3}, kappa {:.3}",
+            r.sentences,
+            r.macro_f1,
+            r.macro_f1_ci95.low,
+            r.macro_f1_ci95.high,
+            r.bootstrap_unit.plural(),
+            r.accuracy,
+            r.kappa
+        );
         println!("holder overlap {:.3}, target overlap {:.3}, cue overlap {:.3} (condemn/endorse gold)", r.holder.overlap, r.target.overlap, r.cue.overlap);
         println!("holder overlap {:.3} on the {} gold condemn/endorse sentences also predicted so", r.holder.overlap_when_predicted, r.holder.predicted_stance);
         println!("temperature {:.2}: ECE {:.3} before, {:.3} after", report.temperature, report.dev_ece_before, report.dev_ece_after);

@@ -174,12 +174,30 @@ pub struct StanceReport {
     pub confusion: [[usize; 3]; 3],
     pub macro_f1_ci95: Interval,
     pub accuracy_ci95: Interval,
+    /// What the intervals resampled.
+    pub bootstrap_unit: BootstrapUnit,
     pub holder: RoleMatch,
     pub target: RoleMatch,
     pub cue: RoleMatch,
     /// Expected calibration error (15 bins) of the predicted probabilities, over the
     /// matched sentences that carry them; `None` when none do.
     pub ece: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BootstrapUnit {
+    Document,
+    Sentence,
+}
+
+impl BootstrapUnit {
+    pub fn plural(self) -> &'static str {
+        match self {
+            BootstrapUnit::Document => "documents",
+            BootstrapUnit::Sentence => "sentences",
+        }
+    }
 }
 
 pub fn confusion(pairs: &[Pair]) -> [[usize; 3]; 3] {
@@ -215,25 +233,51 @@ pub fn kappa(m: &[[usize; 3]; 3]) -> f64 {
     if (1.0 - expected).abs() < 1e-12 { 1.0 } else { (observed - expected) / (1.0 - expected) }
 }
 
-/// A 95 % percentile bootstrap interval of a statistic over resampled sentences.
-/// Seeded, so the same pairs always give the same interval.
-pub fn bootstrap(pairs: &[Pair], rounds: usize, statistic: impl Fn(&[[usize; 3]; 3]) -> f64) -> Interval {
-    if pairs.is_empty() {
+/// Fewest documents for the bootstrap to resample whole documents.
+const MIN_DOCUMENTS: usize = 5;
+
+/// What the bootstrap resamples, as (gold, predicted) label cells per unit: whole
+/// documents when there are at least `MIN_DOCUMENTS` (the sentences of one article share
+/// its topic and speakers, so they are not independent draws, and resampling them one by
+/// one makes the interval too narrow), otherwise single sentences. Documents keep the
+/// order of their first sentence, so the draw is reproducible.
+pub fn resampling_units(pairs: &[Pair]) -> (Vec<Vec<(usize, usize)>>, BootstrapUnit) {
+    let cell = |p: &Pair| (p.gold.label.index(), p.predicted_label().index());
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_doc: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for p in pairs {
+        let cells = by_doc.entry(p.gold.doc_id.as_str()).or_insert_with(|| {
+            order.push(p.gold.doc_id.as_str());
+            Vec::new()
+        });
+        cells.push(cell(p));
+    }
+    if order.len() >= MIN_DOCUMENTS {
+        (order.iter().map(|d| by_doc.remove(d).unwrap_or_default()).collect(), BootstrapUnit::Document)
+    } else {
+        (pairs.iter().map(|p| vec![cell(p)]).collect(), BootstrapUnit::Sentence)
+    }
+}
+
+/// A 95 % percentile bootstrap interval of a statistic over resampled units (see
+/// `resampling_units`). Seeded, so the same pairs always give the same interval.
+pub fn bootstrap(units: &[Vec<(usize, usize)>], rounds: usize, statistic: impl Fn(&[[usize; 3]; 3]) -> f64) -> Interval {
+    if units.is_empty() {
         return Interval { low: 0.0, high: 0.0 };
     }
-    let cells: Vec<(usize, usize)> = pairs.iter().map(|p| (p.gold.label.index(), p.predicted_label().index())).collect();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut values: Vec<f64> = (0..rounds)
         .map(|_| {
             let mut m = [[0; 3]; 3];
-            for _ in 0..cells.len() {
+            for _ in 0..units.len() {
                 // xorshift64*: small, seedable, good enough for resampling.
                 state ^= state >> 12;
                 state ^= state << 25;
                 state ^= state >> 27;
                 let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33;
-                let (g, p) = cells[(r as usize) % cells.len()];
-                m[g][p] += 1;
+                for &(g, p) in &units[(r as usize) % units.len()] {
+                    m[g][p] += 1;
+                }
             }
             statistic(&m)
         })
@@ -282,6 +326,7 @@ fn role_match(pairs: &[Pair], role: impl Fn(&Labelled) -> &str) -> RoleMatch {
 
 pub fn report(pairs: &[Pair]) -> StanceReport {
     let m = confusion(pairs);
+    let (units, unit) = resampling_units(pairs);
     let per_class = Label::ALL
         .iter()
         .map(|l| {
@@ -297,8 +342,9 @@ pub fn report(pairs: &[Pair]) -> StanceReport {
         accuracy: accuracy(&m),
         kappa: kappa(&m),
         confusion: m,
-        macro_f1_ci95: bootstrap(pairs, 1000, macro_f1),
-        accuracy_ci95: bootstrap(pairs, 1000, accuracy),
+        macro_f1_ci95: bootstrap(&units, 1000, macro_f1),
+        accuracy_ci95: bootstrap(&units, 1000, accuracy),
+        bootstrap_unit: unit,
         holder: role_match(pairs, |l| &l.holder),
         target: role_match(pairs, |l| &l.target),
         cue: role_match(pairs, |l| &l.cue),
@@ -365,11 +411,38 @@ mod tests {
         let gold: Vec<_> = (0..60).map(|i| row("d", i * 10, i * 10 + 5, labels[i % 3], "")).collect();
         let pred: Vec<_> = (0..60).map(|i| row("d", i * 10, i * 10 + 5, labels[(i % 3 + usize::from(i % 4 == 0)) % 3], "")).collect();
         let pairs = match_sentences(&gold, &pred);
-        let a = bootstrap(&pairs, 200, accuracy);
+        let (units, unit) = resampling_units(&pairs);
+        assert_eq!((units.len(), unit), (60, BootstrapUnit::Sentence));
+        let a = bootstrap(&units, 200, accuracy);
         let point = accuracy(&confusion(&pairs));
         assert!(a.low <= point && point <= a.high && a.low < a.high);
-        let b = bootstrap(&pairs, 200, accuracy);
+        let b = bootstrap(&units, 200, accuracy);
         assert_eq!((a.low, a.high), (b.low, b.high));
+    }
+
+    #[test]
+    fn bootstrap_resamples_whole_documents_when_there_are_enough() {
+        // Ten articles of twelve sentences each, every one of an article right or every
+        // one wrong: resampling articles sees that the sentences move together.
+        let labels = [Label::Condemn, Label::Endorse, Label::Neutral];
+        let (mut gold, mut pred) = (Vec::new(), Vec::new());
+        for d in 0..10 {
+            for i in 0..12 {
+                let g = labels[i % 3];
+                let p = if d % 2 == 0 { g } else { labels[(i + 1) % 3] };
+                gold.push(row(&format!("d{d}"), i * 10, i * 10 + 5, g, ""));
+                pred.push(row(&format!("d{d}"), i * 10, i * 10 + 5, p, ""));
+            }
+        }
+        let pairs = match_sentences(&gold, &pred);
+        let (units, unit) = resampling_units(&pairs);
+        assert_eq!((units.len(), unit), (10, BootstrapUnit::Document));
+        assert!(units.iter().all(|u| u.len() == 12));
+        let by_document = bootstrap(&units, 500, accuracy);
+        let singles: Vec<_> = units.concat().into_iter().map(|c| vec![c]).collect();
+        let by_sentence = bootstrap(&singles, 500, accuracy);
+        assert!(by_document.high - by_document.low > 1.5 * (by_sentence.high - by_sentence.low));
+        assert_eq!(report(&pairs).bootstrap_unit, BootstrapUnit::Document);
     }
 
     #[test]
