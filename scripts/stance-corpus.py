@@ -21,6 +21,11 @@ from ../shared/data (eng.train and eng.testa articles).
       dev-docs.jsonl: the eng.testa articles; written-dev-gold.jsonl with
       written-dev-docs.jsonl: the written articles whose number is a multiple of 5.
 
+  scripts/stance-corpus.py share
+      the share of condemn/endorse sentences in the Reuters part, and the most Reuters
+      sentences a choice of whole articles can keep at a 35 % share (articles taken by
+      falling share: the best choice, give or take the last article).
+
   scripts/stance-corpus.py build-reuters SEGMENTS.csv LABELS.jsonl... > reuters.jsonl
       turns annotators' files ({doc_id, sent_idx, stance, holder, target, cue} with
       verbatim strings; annotator from the file name SHARD.NAME.jsonl) into offsets,
@@ -164,12 +169,33 @@ def build_written(articles, labels, out_dir):
     print(f"{len(arts)} articles, {len(gold)} sentences", file=sys.stderr)
 
 
+def share():
+    per_article = {}
+    with open(CORPUS / "reuters.jsonl", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            counts = per_article.setdefault(row["doc_id"], [0, 0])
+            counts[0] += 1
+            counts[1] += row["stance"] in ("condemn", "endorse")
+    total = sum(n for n, _ in per_article.values())
+    evaluative = sum(e for _, e in per_article.values())
+    print(f"Reuters: {len(per_article)} articles, {total} sentences, {evaluative} condemn/endorse ({100 * evaluative / total:.1f} %)")
+    kept_n = kept_e = best = 0
+    for n, e in sorted(per_article.values(), key=lambda c: -c[1] / c[0]):
+        kept_n, kept_e = kept_n + n, kept_e + e
+        if kept_e >= 0.35 * kept_n:
+            best = kept_n
+    print(f"most sentences whole articles can keep at a 35 % share: about {best}")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "rebuild":
         rebuild(args[0])
     elif cmd == "splits":
         splits(args[0])
+    elif cmd == "share":
+        share()
     elif cmd == "build-reuters":
         build_reuters(args[0], args[1:])
     elif cmd == "build-written":
