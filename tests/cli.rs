@@ -206,6 +206,28 @@ fn sentence_rules_fixture_is_split_exactly() {
     assert!(stdout.contains("cases exactly right: 48 of 48"), "{stdout}");
 }
 
+/// Gold that names a document the run does not have is an error with `--docs` (the
+/// files do not belong together) and a warning with `--pred` (the run may have failed
+/// on it).
+#[test]
+fn gold_for_missing_documents_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs.jsonl");
+    std::fs::write(&docs, "{\"id\": \"a\", \"text\": \"Unions hailed the deal.\"}\n").unwrap();
+    let gold = dir.path().join("gold.jsonl");
+    std::fs::write(&gold, "{\"doc_id\": \"a\", \"start\": 0, \"end\": 23, \"stance\": \"endorse\"}\n{\"doc_id\": \"zz\", \"start\": 0, \"end\": 4, \"stance\": \"condemn\"}\n").unwrap();
+    let (docs_s, gold_s) = (docs.to_str().unwrap(), gold.to_str().unwrap());
+    let run = stancer(&["eval", "stance", "--gold", gold_s, "--docs", docs_s, "--no-ner"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("document \"zz\" is not among the documents"));
+    let pred = dir.path().join("pred.csv");
+    assert!(stancer(&["annotate", docs_s, "-o", pred.to_str().unwrap()]).status.success());
+    let run = stancer(&["eval", "stance", "--gold", gold_s, "--pred", pred.to_str().unwrap()]);
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("1 gold document(s) have no predicted sentence"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("gold sentences: 2 (1 without an overlapping prediction"));
+}
+
 /// A reader that stops early (`| head`) ends the report quietly, without a panic.
 #[test]
 fn closed_stdout_pipe_is_not_a_panic() {

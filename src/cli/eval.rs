@@ -16,6 +16,7 @@
 //! (`--docs`): per-class scores, macro-F1, accuracy, kappa, confusion matrix, bootstrap
 //! intervals, holder/target/cue matches, and optionally a CSV of the mistakes.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -135,8 +136,17 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
     let gold = stance::read_labelled(&args.gold)?;
     let predicted = match &args.pred {
         Some(path) => stance::read_labelled(path)?,
-        None => predict(&args.docs, &args.models)?,
+        None => {
+            let (predicted, lengths) = predict(&args.docs, &args.models)?;
+            stance::check_gold_documents(&gold, &lengths)?;
+            predicted
+        }
     };
+    let missing = stance::unpredicted_documents(&gold, &predicted);
+    if !missing.is_empty() {
+        let shown = missing.iter().take(5).map(|d| format!("{d:?}")).collect::<Vec<_>>().join(", ");
+        eprintln!("warning: {} gold document(s) have no predicted sentence and are scored as all neutral: {shown}", missing.len());
+    }
     let pairs = stance::match_sentences(&gold, &predicted);
     let report = stance::report(&pairs);
     if let Some(path) = &args.errors {
@@ -150,8 +160,9 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Runs the annotate pipeline in memory and returns its sentences as predictions.
-fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::Result<Vec<stance::Labelled>> {
+/// Runs the annotate pipeline in memory and returns its sentences as predictions, with
+/// each document's length in code points (to check the gold against).
+fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::Result<(Vec<stance::Labelled>, HashMap<String, usize>)> {
     let read = stancer::read::read_inputs(inputs, &Default::default());
     if let Some(e) = read.errors.first() {
         anyhow::bail!("cannot read the documents: {e}");
@@ -159,6 +170,7 @@ fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::R
     let ner = models.model_dir()?;
     let mut pipelines = [super::annotate::pipeline(ner.as_deref(), models.stance_dir(ner.as_deref())?.as_deref())?];
     let docs = stancer::pipeline::run(read.documents, 16, &mut pipelines, &|_| {})?;
+    let lengths = docs.iter().map(|d| (d.doc.id.clone(), d.doc.text.chars().count())).collect();
     let mut out = Vec::new();
     for doc in &docs {
         for (i, s) in doc.sentences.iter().enumerate() {
@@ -169,7 +181,7 @@ fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::R
             out.push(stance::Labelled { doc_id: doc.doc.id.clone(), span: s.span, text: cells[4].clone(), label, holder, target, cue, probs });
         }
     }
-    Ok(out)
+    Ok((out, lengths))
 }
 
 fn write_mistakes(path: &std::path::Path, pairs: &[stance::Pair]) -> anyhow::Result<()> {

@@ -110,6 +110,37 @@ fn probabilities(row: &HashMap<String, String>) -> Option<[f32; 3]> {
     Some([p("p_condemn")?, p("p_endorse")?, p("p_neutral")?])
 }
 
+/// Checks gold sentences against the documents they are scored on (id and length in
+/// code points): a gold row naming a missing document, or reaching past its end, means
+/// the gold and the documents do not belong together, which scoring would hide.
+pub fn check_gold_documents(gold: &[Labelled], lengths: &HashMap<String, usize>) -> Result<()> {
+    let problems: Vec<String> = gold
+        .iter()
+        .filter_map(|g| match lengths.get(&g.doc_id) {
+            None => Some(format!("document {:?} is not among the documents", g.doc_id)),
+            Some(&len) if g.span.end > len => Some(format!("document {:?}: sentence {}..{} ends past the text ({len} characters)", g.doc_id, g.span.start, g.span.end)),
+            _ => None,
+        })
+        .collect();
+    if let Some(first) = problems.first() {
+        bail!("{} gold sentence(s) do not fit the documents; the first: {first}", problems.len());
+    }
+    Ok(())
+}
+
+/// Gold documents without a single predicted sentence (scored as all neutral), in
+/// order of first appearance: worth a warning, as the run may have failed on them.
+pub fn unpredicted_documents<'a>(gold: &'a [Labelled], predicted: &[Labelled]) -> Vec<&'a str> {
+    let seen: std::collections::HashSet<&str> = predicted.iter().map(|p| p.doc_id.as_str()).collect();
+    let mut missing: Vec<&str> = Vec::new();
+    for g in gold {
+        if !seen.contains(g.doc_id.as_str()) && !missing.contains(&g.doc_id.as_str()) {
+            missing.push(&g.doc_id);
+        }
+    }
+    missing
+}
+
 /// Matches each gold sentence to the predicted sentence of its document that
 /// overlaps it most (the first of equals).
 pub fn match_sentences(gold: &[Labelled], predicted: &[Labelled]) -> Vec<Pair> {
@@ -443,6 +474,16 @@ mod tests {
         let by_sentence = bootstrap(&singles, 500, accuracy);
         assert!(by_document.high - by_document.low > 1.5 * (by_sentence.high - by_sentence.low));
         assert_eq!(report(&pairs).bootstrap_unit, BootstrapUnit::Document);
+    }
+
+    #[test]
+    fn gold_must_fit_its_documents() {
+        let lengths: HashMap<String, usize> = [("a".to_string(), 30)].into();
+        assert!(check_gold_documents(&[row("a", 0, 30, Label::Neutral, "")], &lengths).is_ok());
+        let err = check_gold_documents(&[row("a", 0, 31, Label::Neutral, ""), row("b", 0, 5, Label::Neutral, "")], &lengths).unwrap_err().to_string();
+        assert!(err.starts_with("2 gold sentence(s)") && err.contains("\"a\": sentence 0..31"), "{err}");
+        let gold = [row("a", 0, 5, Label::Neutral, ""), row("b", 0, 5, Label::Neutral, ""), row("b", 6, 9, Label::Neutral, "")];
+        assert_eq!(unpredicted_documents(&gold, &[row("a", 0, 5, Label::Neutral, "")]), ["b"]);
     }
 
     #[test]
