@@ -211,6 +211,10 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
     };
     let tap = from.as_ref().map_or(a.tap, |m| m.tap);
     eprintln!("{} training and {} development sentences; running the shared encoder layers", train_gold.len(), dev_gold.len());
+    let unplaced: Vec<String> = [&train_gold, &dev_gold].into_iter().flat_map(|g| stance_train::unplaced_roles(&docs, g)).collect();
+    if let Some(first) = unplaced.first() {
+        eprintln!("warning: {} gold role(s) are not found verbatim in their sentence, so the tagger cannot learn them; the first: {first}", unplaced.len());
+    }
     let lexicon = stancer::stance::Lexicon::builtin();
     let train_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &train_gold)?;
     let dev_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &dev_gold)?;

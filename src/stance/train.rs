@@ -122,6 +122,23 @@ fn neighbours(examples: &[Example]) -> Vec<(Option<usize>, Option<usize>)> {
     examples.iter().map(|e| (e.previous, e.next)).collect()
 }
 
+/// Gold roles (holder, target, cue) of condemn/endorse sentences that do not occur
+/// verbatim in their sentence, so that the tagger cannot learn them, as messages naming
+/// the document and sentence. Rows whose document is missing are reported elsewhere.
+pub fn unplaced_roles(docs: &HashMap<String, Document>, gold: &[Labelled]) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in gold.iter().filter(|g| g.label != Label::Neutral) {
+        let Some(doc) = docs.get(&g.doc_id).filter(|d| g.span.end <= d.char_len()) else { continue };
+        let sentence = doc.slice(g.span);
+        for (name, role) in [("holder", &g.holder), ("target", &g.target), ("cue", &g.cue)] {
+            if !role.is_empty() && !role.eq_ignore_ascii_case("AUTHOR") && !sentence.contains(role.as_str()) {
+                out.push(format!("document {:?}, sentence {}..{}: {name} {role:?} is not in the sentence", g.doc_id, g.span.start, g.span.end));
+            }
+        }
+    }
+    out
+}
+
 /// IOB2 role ids per word from the gold's verbatim holder, target and cue strings
 /// (their first occurrence in the sentence). Cue is tagged last, so it wins where
 /// spans overlap.
@@ -415,6 +432,18 @@ mod tests {
         assert_eq!(role_tags(&doc, &g, &words), [1, 2, 5, 0, 0, 0]);
         let author = gold("d", 7, 36, Label::Condemn, "AUTHOR", "nowhere");
         assert_eq!(role_tags(&doc, &author, &words), [0; 6]);
+    }
+
+    #[test]
+    fn roles_missing_from_their_sentence_are_listed() {
+        let docs = documents_by_id(vec![Document::new("d", "Intro. Ms Hewitt condemned the plan.")]).unwrap();
+        let rows = [
+            gold("d", 7, 36, Label::Condemn, "Ms Hewitt", "condemned"),
+            gold("d", 7, 36, Label::Condemn, "Mr Hewitt", "AUTHOR"),
+            gold("d", 0, 6, Label::Neutral, "nobody", ""),
+        ];
+        let found = unplaced_roles(&docs, &rows);
+        assert_eq!(found, ["document \"d\", sentence 7..36: holder \"Mr Hewitt\" is not in the sentence"]);
     }
 
     #[test]
