@@ -195,14 +195,14 @@ impl StanceModel {
         let logits = Vec::<Vec<f32>>::try_from(&sentence)?;
         let pooled = Vec::<Vec<f32>>::try_from(&pooled)?;
         let probs = Vec::<Vec<f32>>::try_from(&self.probabilities(&sentence))?;
-        let best = Vec::<Vec<i64>>::try_from(&roles.argmax(-1, false))?;
+        let role_probs = Vec::<Vec<Vec<f32>>>::try_from(&roles.softmax(-1, Kind::Float))?;
         let mut out = Vec::with_capacity(word_starts.len());
         for (i, starts) in word_starts.iter().enumerate() {
-            let tags: Vec<String> = starts.iter().map(|&pos| ROLE_LABELS[best[i][pos] as usize].to_string()).collect();
+            let words: Vec<&[f32]> = starts.iter().map(|&pos| role_probs[i][pos].as_slice()).collect();
             out.push(Prediction {
                 logits: [logits[i][0], logits[i][1], logits[i][2]],
                 probs: [probs[i][0], probs[i][1], probs[i][2]],
-                roles: crate::ner::tags::entities(&tags),
+                roles: role_spans(&words),
                 pooled: pooled[i].clone(),
             });
         }
@@ -319,6 +319,45 @@ impl Prediction {
 
 }
 
+/// One span per role: the run of words most likely inside it. Each word scores the log
+/// odds of being inside the role (`B-` plus `I-` probability against the rest), and the
+/// run with the largest sum wins (none when no word is more likely in than out). Taking
+/// the first run of argmax tags instead kept stray one-word pieces ("The", "of") and cut
+/// names where one word fell just under a half ("Foreign" for "German Foreign Ministry
+/// spokesman Martin Erdmann").
+fn role_spans(words: &[&[f32]]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for (kind, begin) in [("HOLDER", 1), ("TARGET", 3), ("CUE", 5)] {
+        let scores: Vec<f32> = words
+            .iter()
+            .map(|p| {
+                let inside = (p[begin] + p[begin + 1]).clamp(1e-6, 1.0 - 1e-6);
+                (inside / (1.0 - inside)).ln()
+            })
+            .collect();
+        if let Some((s, e)) = best_run(&scores) {
+            out.push((s, e, kind.to_string()));
+        }
+    }
+    out
+}
+
+/// The contiguous run with the largest positive sum (the first of equals), if any.
+fn best_run(scores: &[f32]) -> Option<(usize, usize)> {
+    let (mut best, mut best_sum) = (None, 0.0f32);
+    let (mut start, mut sum) = (0, 0.0f32);
+    for (i, &x) in scores.iter().enumerate() {
+        if sum <= 0.0 {
+            (start, sum) = (i, 0.0);
+        }
+        sum += x;
+        if sum > best_sum {
+            (best, best_sum) = (Some((start, i + 1)), sum);
+        }
+    }
+    best
+}
+
 /// Per-word evidence classes spread over each word's sub-tokens (`[CLS]`, `[SEP]` and
 /// words beyond the window get none).
 pub fn subtoken_evidence(word_evidence: &[i64], e: &Encoded) -> Vec<i64> {
@@ -426,6 +465,21 @@ pub(crate) mod tests {
         assert_eq!(p.role("HOLDER", |i| words[i]), Some((3, 7)));
         assert_eq!(p.role("CUE", |i| words[i]), None);
         assert_eq!(p.role("TARGET", |i| words[i]), None);
+    }
+
+    #[test]
+    fn role_is_the_run_most_likely_inside() {
+        assert_eq!(best_run(&[-1.0, 2.0, -0.5, 3.0, -4.0, 1.0]), Some((1, 4)));
+        assert_eq!(best_run(&[-1.0, -2.0]), None);
+        assert_eq!(best_run(&[]), None);
+        // Word probabilities over O, B-HOLDER, I-HOLDER, B-TARGET, I-TARGET, B-CUE, I-CUE.
+        let stray = [0.4, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let weak = [0.55, 0.05, 0.4, 0.0, 0.0, 0.0, 0.0];
+        let strong = [0.05, 0.05, 0.9, 0.0, 0.0, 0.0, 0.0];
+        let cue = [0.1, 0.0, 0.0, 0.0, 0.0, 0.9, 0.0];
+        let other = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let words: Vec<&[f32]> = vec![&stray, &other, &other, &strong, &weak, &strong, &strong, &cue];
+        assert_eq!(role_spans(&words), [(3, 7, "HOLDER".to_string()), (7, 8, "CUE".to_string())]);
     }
 
     #[test]
