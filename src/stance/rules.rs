@@ -6,7 +6,7 @@
 //! branch), the model's label and probabilities stand; the rules add the claim and
 //! fill a holder, target or cue the model's tagger did not find.
 
-use crate::doc::{AnnotatedDoc, Claim, Holder, Label, QuoteType, Span, Stance};
+use crate::doc::{AnnotatedDoc, Claim, Document, Entity, Holder, Label, QuoteType, Span, Stance};
 use crate::pipeline::{ModelInfo, Stage};
 use crate::stance::attribution::{self, phrase_after, span_of, subject_before, Attribution, Range};
 use crate::stance::lexicon::{CueKind, CueMatch};
@@ -81,10 +81,14 @@ impl LexiconStance {
                 let speaker = if quoted[i] { quote_speaker(i, &speakers, &quoted) } else { a.speaker };
                 a.stance.holder = speaker.map(Holder::Span);
             }
-            sentence.stance = Some(match sentence.stance.take() {
+            let mut stance = match sentence.stance.take() {
                 Some(model) => fill_roles(model, a.stance),
                 None => a.stance,
-            });
+            };
+            if let Some(Holder::Span(h)) = stance.holder {
+                stance.holder = Some(Holder::Span(widen_to_entities(h, &sentence.entities, &doc.doc)));
+            }
+            sentence.stance = Some(stance);
             sentence.claim = a.claim;
         }
     }
@@ -183,6 +187,25 @@ fn fill_roles(model: Stance, rules: Stance) -> Stance {
         cue: model.cue.or(rules.cue),
         ..model
     }
+}
+
+/// A holder widened to whole entities: the one it starts or ends inside, and those right
+/// before it with only spaces between ("German" "Foreign Ministry" before "spokesman
+/// Martin Erdmann"), since the guidelines ask for the full noun phrase.
+fn widen_to_entities(mut h: Span, entities: &[Entity], doc: &Document) -> Span {
+    for e in entities {
+        if e.span.start < h.start && h.start < e.span.end {
+            h.start = e.span.start;
+        }
+        if e.span.start < h.end && h.end < e.span.end {
+            h.end = e.span.end;
+        }
+    }
+    let touches = |e: &&Entity, start: usize| e.span.start < start && e.span.end <= start && doc.slice(Span::new(e.span.end, start)).chars().all(|c| c == ' ');
+    while let Some(e) = entities.iter().find(|e| touches(e, h.start)) {
+        h.start = e.span.start;
+    }
+    h
 }
 
 enum Choice {
@@ -329,6 +352,18 @@ mod tests {
         assert_eq!((st.label, st.probs, st.cue), (Label::Endorse, [0.1, 0.8, 0.1], Some(cue)));
         assert_eq!(st.holder, Some(Holder::Span(Span::new(0, 19))));
         assert_eq!(st.target.map(|t| docs[0].doc.slice(t).to_string()), Some("the detentions".into()));
+    }
+
+    #[test]
+    fn holder_widens_to_whole_entities() {
+        let doc = Document::new("d", "German Foreign Ministry spokesman Martin Erdmann, said Air France.");
+        let ent = |s, e| Entity { span: Span::new(s, e), label: "ORG".into(), score: 1.0 };
+        let entities = [ent(0, 6), ent(7, 23), ent(34, 48), ent(55, 65)];
+        assert_eq!(widen_to_entities(Span::new(24, 48), &entities, &doc), Span::new(0, 48));
+        assert_eq!(widen_to_entities(Span::new(41, 48), &entities, &doc), Span::new(34, 48));
+        // A comma is not a space: no widening across it.
+        assert_eq!(widen_to_entities(Span::new(50, 54), &entities, &doc), Span::new(50, 54));
+        assert_eq!(widen_to_entities(Span::new(59, 65), &entities, &doc), Span::new(55, 65));
     }
 
     #[test]
