@@ -278,7 +278,8 @@ pub struct Prediction {
     pub logits: [f32; 3],
     /// Calibrated, in the order of `Label::ALL`.
     pub probs: [f32; 3],
-    /// Role spans as (first word, one past last word, `HOLDER`/`TARGET`/`CUE`).
+    /// Role spans as (first word, one past last word, `HOLDER`/`TARGET`/`CUE`), at
+    /// most one per role.
     pub roles: Vec<(usize, usize, String)>,
     /// The sentence's pooled state, which its neighbours read as context.
     pub pooled: Vec<f32>,
@@ -298,7 +299,7 @@ impl Prediction {
         crate::doc::Label::ALL[crate::eval::calibration::argmax(&self.probs).0]
     }
 
-    /// Word range of the first span of a role (`HOLDER`, `TARGET`, `CUE`), without
+    /// Word range of the span of a role (`HOLDER`, `TARGET`, `CUE`), without
     /// a possessive or punctuation at its edges (`word(i)` gives word `i`'s text):
     /// the tagger sometimes starts "The state's transport secretary" at "'s". `None`
     /// when the sentence is labelled neutral: a neutral sentence has no roles.
