@@ -315,10 +315,15 @@ impl Prediction {
         while e > s && loose(word(e - 1)) {
             e -= 1;
         }
-        (s < e).then_some((s, e))
+        // An article, preposition or conjunction alone names nothing; the rules fill in.
+        let bare = e == s + 1 && FUNCTION_WORDS.contains(&word(s).to_lowercase().as_str());
+        (s < e && !bare).then_some((s, e))
     }
 
 }
+
+/// Words that cannot be a holder, target or cue on their own.
+const FUNCTION_WORDS: &[&str] = &["the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "by", "with", "from"];
 
 /// One span per role: the run of words most likely inside it. Each word scores the log
 /// odds of being inside the role (`B-` plus `I-` probability against the rest), and the
@@ -466,6 +471,9 @@ pub(crate) mod tests {
         assert_eq!(p.role("HOLDER", |i| words[i]), Some((3, 7)));
         assert_eq!(p.role("CUE", |i| words[i]), None);
         assert_eq!(p.role("TARGET", |i| words[i]), None);
+        let bare = Prediction { roles: vec![(0, 1, "HOLDER".into()), (5, 7, "TARGET".into())], ..p };
+        assert_eq!(bare.role("HOLDER", |i| words[i]), None);
+        assert_eq!(bare.role("TARGET", |i| words[i]), Some((5, 7)));
     }
 
     #[test]
