@@ -110,7 +110,7 @@ pub fn find_attribution(lexicon: &Lexicon, tokens: &[Token]) -> Option<Attributi
             Some(h) => Attribution { holder: Some(h), verb, inverted: false },
             None => {
                 let after = phrase_after(tokens, at + len, 6);
-                let holder = after.filter(|r| according || ends_clause(tokens, r.1));
+                let holder = after.filter(|r| (according || ends_clause(tokens, r.1)) && !opens_clause(tokens, *r));
                 Attribution { holder, verb, inverted: true }
             }
         };
@@ -120,6 +120,13 @@ pub fn find_attribution(lexicon: &Lexicon, tokens: &[Token]) -> Option<Attributi
         fallback.get_or_insert(found);
     }
     fallback
+}
+
+/// Whether a phrase is a clause of its own ("said it respected the decisions"): a
+/// subject pronoun with more words after it. A lone pronoun ("..., said he.") can be an
+/// inverted subject.
+fn opens_clause(tokens: &[Token], (start, end): Range) -> bool {
+    end - start > 1 && matches!(tokens[start].lower.as_str(), "i" | "we" | "you" | "he" | "she" | "it" | "they")
 }
 
 /// Whether a phrase ending at `end` closes its clause, as an inverted subject does
@@ -213,6 +220,9 @@ mod tests {
         assert_eq!(holder_text("Prices rose, according to the central bank."), "the central bank");
         assert_eq!(holder_text("\"We will not sign,\" she said."), "she");
         assert_eq!(holder_text("Peter Lind, one of the four who voted against, said it."), "Peter Lind");
+        assert_eq!(holder_text("\"We will not sign,\" said he."), "he");
+        let (_, tokens) = setup("Belvoria did not object and said it respected the decisions of the court.");
+        assert_eq!(find_attribution(&Lexicon::builtin(), &tokens).and_then(|a| a.holder), None);
     }
 
     #[test]
