@@ -80,10 +80,6 @@ impl Encoder {
         }
         (x, tapped)
     }
-
-    pub fn num_layers(&self) -> usize {
-        self.layers.len()
-    }
 }
 
 fn layer_norm(p: nn::Path<'_>, hidden: i64) -> nn::LayerNorm {

@@ -75,10 +75,6 @@ impl TokenClassifier {
         (hidden.dropout(self.dropout, train).apply(&self.classifier), tapped)
     }
 
-    pub fn num_layers(&self) -> usize {
-        self.bert.num_layers()
-    }
-
     /// Copies weights from a safetensors file into the model. Names may carry the
     /// `bert.` prefix or not (a bare encoder). With `require_all`, every variable must
     /// be found; otherwise only the encoder's.

@@ -94,7 +94,7 @@ impl NerStage {
             let words = ner_words(&doc.doc, doc.sentences[i].span);
             let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
             let evidence = match &self.stance {
-                Some(b) if b.model.uses_evidence() => {
+                Some(b) if b.model.features().evidence => {
                     let spans: Vec<Span> = words.iter().map(|(_, s)| *s).collect();
                     b.lexicon.word_evidence(&doc.doc, doc.sentences[i].span, &spans)
                 }
@@ -214,7 +214,7 @@ pub fn check_trunk(stance: &StanceModel, ner_sha256: &str, dir: &Path) -> Result
 }
 
 /// A sentence's stance from the branch: label and probabilities, and for condemn or
-/// endorse the first holder, target and cue spans the tagger found.
+/// endorse the holder, target and cue spans the tagger found (`Prediction::role`).
 fn stance_of(p: &Prediction, words: &[(String, Span)]) -> Stance {
     let span = |kind: &str| p.role(kind, |i| words[i].0.as_str()).map(|(s, e)| Span::new(words[s].1.start, words[e - 1].1.end));
     Stance { label: p.label(), probs: p.probs, holder: span("HOLDER").map(Holder::Span), target: span("TARGET"), cue: span("CUE") }

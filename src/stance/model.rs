@@ -10,7 +10,8 @@
 //! weights it was trained on; loading it over a different trunk is an error.
 //!
 //! Probabilities are softmax(logits / temperature); the temperature is fitted on
-//! held-out sentences after training (`train::fit_temperature`). This module does not
+//! held-out sentences after training (`eval::calibration::fit_temperature`, called by
+//! `train`). This module does not
 //! read text or run the trunk: see `train` and `ner::stage`.
 
 use std::collections::HashMap;
@@ -123,10 +124,6 @@ impl StanceModel {
 
     pub fn features(&self) -> Features {
         Features { evidence: self.evidence.is_some(), context: self.context.is_some() }
-    }
-
-    pub fn uses_evidence(&self) -> bool {
-        self.evidence.is_some()
     }
 
     /// Sentence logits `[batch, 3]` from the sentence alone (order of `Label::ALL`,
@@ -261,7 +258,7 @@ impl StanceModel {
             "depth": self.depth,
             "temperature": self.temperature,
             "trunk_sha256": self.trunk_sha256,
-            "lexicon_evidence": self.uses_evidence(),
+            "lexicon_evidence": self.evidence.is_some(),
             "sentence_context": self.context.is_some(),
             "labels": crate::doc::Label::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             "role_labels": ROLE_LABELS,
