@@ -44,8 +44,7 @@ impl NerStage {
     pub fn load(dir: &Path, max_len: usize) -> Result<NerStage> {
         let model = TokenClassifier::load(dir, Device::Cpu)?;
         let encoder = WordEncoder::from_vocab(&dir.join("vocab.txt"), lower_case(dir), max_len)?;
-        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let info = ModelInfo { name: format!("ner:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? };
+        let info = model_info("ner", dir)?;
         Ok(NerStage { model, encoder, info, dir: dir.to_path_buf(), stance: None })
     }
 
@@ -53,8 +52,7 @@ impl NerStage {
     pub fn with_stance(mut self, dir: &Path) -> Result<NerStage> {
         let model = StanceModel::load(dir, Device::Cpu)?;
         check_trunk(&model, &self.info.sha256, dir)?;
-        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let info = ModelInfo { name: format!("stance:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? };
+        let info = model_info("stance", dir)?;
         self.stance = Some(Branch { model, info, lexicon: Lexicon::builtin() });
         Ok(self)
     }
@@ -199,6 +197,12 @@ pub fn lower_case(dir: &Path) -> bool {
     let config = std::fs::read_to_string(dir.join("tokenizer_config.json")).ok();
     let value: Option<serde_json::Value> = config.and_then(|c| serde_json::from_str(&c).ok());
     value.and_then(|v| v.get("do_lower_case").and_then(|b| b.as_bool())).unwrap_or(true)
+}
+
+/// A model folder for the manifest: `KIND:FOLDER-NAME` and its weights' sha256.
+fn model_info(kind: &str, dir: &Path) -> Result<ModelInfo> {
+    let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(ModelInfo { name: format!("{kind}:{name}"), sha256: crate::pipeline::sha256_file(&dir.join("model.safetensors"))? })
 }
 
 /// Fails unless a stance branch was trained on the NER weights with this sha256.

@@ -11,8 +11,8 @@
 //!
 //! Probabilities are softmax(logits / temperature); the temperature is fitted on
 //! held-out sentences after training (`eval::calibration::fit_temperature`, called by
-//! `train`). This module does not
-//! read text or run the trunk: see `train` and `ner::stage`.
+//! `train`). This module does not read text or run the trunk: see `train` and
+//! `ner::stage`.
 
 use std::collections::HashMap;
 use std::path::Path;
