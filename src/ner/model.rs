@@ -79,24 +79,16 @@ impl TokenClassifier {
     /// `bert.` prefix or not (a bare encoder). With `require_all`, every variable must
     /// be found; otherwise only the encoder's.
     pub fn load_weights(&mut self, path: &Path, require_all: bool) -> Result<()> {
-        let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(path)
-            .with_context(|| format!("cannot read weights {}", path.display()))?
+        let tensors = read_tensors(path)?;
+        let left = copy_weights(&self.vs, |name| tensors.get(name).or_else(|| tensors.get(name.strip_prefix("bert.").unwrap_or(name))));
+        let mut missing: Vec<String> = left
             .into_iter()
+            .filter_map(|(name, shapes)| match shapes {
+                Some((found, expected)) => Some(format!("{name} (shape {found:?}, expected {expected:?})")),
+                None if require_all || name.starts_with("bert.") => Some(name),
+                None => None,
+            })
             .collect();
-        let mut missing = Vec::new();
-        tch::no_grad(|| {
-            for (name, mut var) in self.vs.variables() {
-                let bare = name.strip_prefix("bert.").unwrap_or(&name);
-                match tensors.get(&name).or_else(|| tensors.get(bare)) {
-                    Some(t) if t.size() == var.size() => {
-                        var.copy_(&t.to_kind(Kind::Float));
-                    }
-                    Some(t) => missing.push(format!("{name} (shape {:?}, expected {:?})", t.size(), var.size())),
-                    None if require_all || name.starts_with("bert.") => missing.push(name.clone()),
-                    None => {}
-                }
-            }
-        });
         if !missing.is_empty() {
             missing.sort();
             bail!("{}: missing or mismatched weights: {}", path.display(), missing.join(", "));
@@ -132,6 +124,29 @@ impl TokenClassifier {
         }
         write_weights(&self.vs, &dir.join("model.safetensors"))
     }
+}
+
+/// A safetensors file as a map from names to tensors.
+pub fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {
+    Ok(Tensor::read_safetensors(path).with_context(|| format!("cannot read weights {}", path.display()))?.into_iter().collect())
+}
+
+/// Copies into each variable of `vs` the tensor `source` gives for its name, and
+/// returns the variables left as they were: `(name, None)` where `source` has nothing,
+/// `(name, Some((found shape, expected shape)))` where its tensor has another shape.
+pub fn copy_weights<'a>(vs: &nn::VarStore, source: impl Fn(&str) -> Option<&'a Tensor>) -> Vec<(String, Option<(Vec<i64>, Vec<i64>)>)> {
+    let mut left = Vec::new();
+    tch::no_grad(|| {
+        for (name, mut var) in vs.variables() {
+            match source(&name) {
+                Some(t) if t.size() == var.size() => {
+                    var.copy_(&t.to_kind(Kind::Float));
+                }
+                found => left.push((name, found.map(|t| (t.size(), var.size())))),
+            }
+        }
+    });
+    left
 }
 
 /// Writes every variable as fp16 safetensors (names sorted), atomically.

@@ -14,7 +14,6 @@
 //! `train`). This module does not read text or run the trunk: see `train` and
 //! `ner::stage`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -23,6 +22,7 @@ use tch::nn;
 use tch::{Device, Kind, Tensor};
 
 use crate::ner::bert::Layer;
+use crate::ner::model::{copy_weights, read_tensors};
 use crate::ner::encode::Encoded;
 use crate::stance::lexicon::EVIDENCE_CLASSES;
 
@@ -104,18 +104,12 @@ impl StanceModel {
     /// (names `bert.encoder.layer.N.*`) or a base encoder's (`encoder.layer.N.*`).
     pub fn init_from_trunk(&mut self, trunk_weights: &Path) -> Result<()> {
         let tensors = read_tensors(trunk_weights)?;
-        let mut missing = Vec::new();
-        tch::no_grad(|| {
-            for (name, mut var) in self.vs.variables() {
-                let Some(rest) = name.strip_prefix("branch.") else { continue };
-                match tensors.get(&format!("bert.{rest}")).or_else(|| tensors.get(rest)) {
-                    Some(t) if t.size() == var.size() => {
-                        var.copy_(&t.to_kind(Kind::Float));
-                    }
-                    _ => missing.push(name),
-                }
-            }
+        let left = copy_weights(&self.vs, |name| {
+            let rest = name.strip_prefix("branch.")?;
+            tensors.get(&format!("bert.{rest}")).or_else(|| tensors.get(rest))
         });
+        // Only the branch comes from the trunk; the heads start fresh.
+        let missing: Vec<String> = left.into_iter().map(|(name, _)| name).filter(|n| n.starts_with("branch.")).collect();
         if !missing.is_empty() {
             bail!("{}: the trunk lacks branch weights: {}", trunk_weights.display(), missing.join(", "));
         }
@@ -226,17 +220,7 @@ impl StanceModel {
         model.temperature = own.get("temperature").and_then(|v| v.as_f64()).unwrap_or(1.0);
         let path = dir.join("model.safetensors");
         let tensors = read_tensors(&path)?;
-        let mut missing = Vec::new();
-        tch::no_grad(|| {
-            for (name, mut var) in model.vs.variables() {
-                match tensors.get(&name) {
-                    Some(t) if t.size() == var.size() => {
-                        var.copy_(&t.to_kind(Kind::Float));
-                    }
-                    _ => missing.push(name),
-                }
-            }
-        });
+        let mut missing: Vec<String> = copy_weights(&model.vs, |name| tensors.get(name)).into_iter().map(|(name, _)| name).collect();
         if !missing.is_empty() {
             missing.sort();
             bail!("{}: missing or mismatched weights: {}", path.display(), missing.join(", "));
@@ -381,12 +365,6 @@ fn trunk_sha256(own: &serde_json::Value) -> String {
     own.get("trunk_sha256").and_then(|v| v.as_str()).unwrap_or_default().to_string()
 }
 
-fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {
-    Ok(Tensor::read_safetensors(path)
-        .with_context(|| format!("cannot read weights {}", path.display()))?
-        .into_iter()
-        .collect())
-}
 
 #[cfg(test)]
 pub(crate) mod tests {
