@@ -138,7 +138,7 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
         Some(path) => stance::read_labelled(path)?,
         None => {
             let (predicted, lengths) = predict(&args.docs, &args.models)?;
-            stance::check_gold_documents(&gold, &lengths)?;
+            stance::check_gold_documents(&gold, |id| lengths.get(id).copied())?;
             predicted
         }
     };
@@ -170,7 +170,7 @@ fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::R
     let ner = models.model_dir()?;
     let mut pipelines = [super::annotate::pipeline(ner.as_deref(), models.stance_dir(ner.as_deref())?.as_deref())?];
     let docs = stancer::pipeline::run(read.documents, 16, &mut pipelines, &|_| {})?;
-    let lengths = docs.iter().map(|d| (d.doc.id.clone(), d.doc.text.chars().count())).collect();
+    let lengths = docs.iter().map(|d| (d.doc.id.clone(), d.doc.char_len())).collect();
     let mut out = Vec::new();
     for doc in &docs {
         for (i, s) in doc.sentences.iter().enumerate() {

@@ -110,15 +110,16 @@ fn probabilities(row: &HashMap<String, String>) -> Option<[f32; 3]> {
     Some([p("p_condemn")?, p("p_endorse")?, p("p_neutral")?])
 }
 
-/// Checks gold sentences against the documents they are scored on (id and length in
-/// code points): a gold row naming a missing document, or reaching past its end, means
-/// the gold and the documents do not belong together, which scoring would hide.
-pub fn check_gold_documents(gold: &[Labelled], lengths: &HashMap<String, usize>) -> Result<()> {
+/// Checks gold sentences against the documents they are scored or trained on
+/// (`length_of` gives a document's length in code points, `None` for an unknown id): a
+/// gold row naming a missing document, or reaching past its end, means the gold and the
+/// documents do not belong together, which scoring would hide.
+pub fn check_gold_documents(gold: &[Labelled], length_of: impl Fn(&str) -> Option<usize>) -> Result<()> {
     let problems: Vec<String> = gold
         .iter()
-        .filter_map(|g| match lengths.get(&g.doc_id) {
+        .filter_map(|g| match length_of(&g.doc_id) {
             None => Some(format!("document {:?} is not among the documents", g.doc_id)),
-            Some(&len) if g.span.end > len => Some(format!("document {:?}: sentence {}..{} ends past the text ({len} characters)", g.doc_id, g.span.start, g.span.end)),
+            Some(len) if g.span.end > len => Some(format!("document {:?}: sentence {}..{} ends past the text ({len} characters)", g.doc_id, g.span.start, g.span.end)),
             _ => None,
         })
         .collect();
@@ -479,8 +480,9 @@ mod tests {
     #[test]
     fn gold_must_fit_its_documents() {
         let lengths: HashMap<String, usize> = [("a".to_string(), 30)].into();
-        assert!(check_gold_documents(&[row("a", 0, 30, Label::Neutral, "")], &lengths).is_ok());
-        let err = check_gold_documents(&[row("a", 0, 31, Label::Neutral, ""), row("b", 0, 5, Label::Neutral, "")], &lengths).unwrap_err().to_string();
+        let length_of = |id: &str| lengths.get(id).copied();
+        assert!(check_gold_documents(&[row("a", 0, 30, Label::Neutral, "")], length_of).is_ok());
+        let err = check_gold_documents(&[row("a", 0, 31, Label::Neutral, ""), row("b", 0, 5, Label::Neutral, "")], length_of).unwrap_err().to_string();
         assert!(err.starts_with("2 gold sentence(s)") && err.contains("\"a\": sentence 0..31"), "{err}");
         let gold = [row("a", 0, 5, Label::Neutral, ""), row("b", 0, 5, Label::Neutral, ""), row("b", 6, 9, Label::Neutral, "")];
         assert_eq!(unpredicted_documents(&gold, &[row("a", 0, 5, Label::Neutral, "")]), ["b"]);

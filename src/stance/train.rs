@@ -73,12 +73,13 @@ pub struct Example {
 /// Builds examples: finds each gold sentence in its document, splits it into the NER
 /// stage's words, tags the gold holder, target and cue strings, and runs the trunk.
 pub fn examples(trunk: &NerStage, tap: usize, lexicon: &Lexicon, docs: &HashMap<String, Document>, gold: &[Labelled]) -> Result<Vec<Example>> {
+    scoring::check_gold_documents(gold, |id| docs.get(id).map(Document::char_len))?;
     let mut out = Vec::with_capacity(gold.len());
     let mut encoded = Vec::with_capacity(gold.len());
     for g in gold {
-        let Some(doc) = docs.get(&g.doc_id) else { bail!("gold sentence {}..{}: document {:?} is not among the documents", g.span.start, g.span.end, g.doc_id) };
-        if g.span.end > doc.char_len() || g.span.is_empty() {
-            bail!("document {:?}: gold sentence {}..{} is outside the text ({} characters)", g.doc_id, g.span.start, g.span.end, doc.char_len());
+        let doc = &docs[&g.doc_id];
+        if g.span.is_empty() {
+            bail!("document {:?}: gold sentence {}..{} is empty", g.doc_id, g.span.start, g.span.end);
         }
         let words = ner_words(doc, g.span);
         let texts: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
