@@ -71,7 +71,7 @@ impl SentenceSplitter for RuleSplitter {
         let mut i = 0;
         while i < chars.len() {
             if chars[i] == '\n' {
-                if !soft.contains(&i) && line_break_ends_sentence(&chars, i) {
+                if soft.binary_search(&i).is_err() && line_break_ends_sentence(&chars, i) {
                     cuts.push(i);
                 }
                 i += 1;
@@ -126,9 +126,11 @@ fn line_break_ends_sentence(chars: &[char], at: usize) -> bool {
 /// characters (the widths text is wrapped at) and every line but the last fills three
 /// quarters of it. List lines, headlines and salutations are shorter or marked, and
 /// paragraphs written one to a line are mostly longer: they keep their breaks.
+/// Positions come out in ascending order.
 fn wrapped_line_breaks(chars: &[char]) -> Vec<usize> {
     let mut soft = Vec::new();
-    let mut block: Vec<(usize, usize)> = Vec::new();
+    // The paragraph so far: each line's trimmed range and the position that ends it.
+    let mut block: Vec<((usize, usize), usize)> = Vec::new();
     let mut start = 0;
     for end in (0..=chars.len()).filter(|&i| i == chars.len() || chars[i] == '\n') {
         let line = trim_range(chars, start, end);
@@ -136,7 +138,7 @@ fn wrapped_line_breaks(chars: &[char]) -> Vec<usize> {
             soft.extend(breaks_if_wrapped(chars, &block));
             block.clear();
         } else {
-            block.push(line);
+            block.push((line, end));
         }
         start = end + 1;
     }
@@ -145,15 +147,15 @@ fn wrapped_line_breaks(chars: &[char]) -> Vec<usize> {
 }
 
 /// The line breaks after each line but the last of a paragraph, if it is wrapped.
-fn breaks_if_wrapped(chars: &[char], lines: &[(usize, usize)]) -> Vec<usize> {
-    let longest = lines.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+fn breaks_if_wrapped(chars: &[char], lines: &[((usize, usize), usize)]) -> Vec<usize> {
+    let longest = lines.iter().map(|((s, e), _)| e - s).max().unwrap_or(0);
     let Some((_, body)) = lines.split_last() else { return Vec::new() };
-    let filled = body.iter().all(|(s, e)| 4 * (e - s) >= 3 * longest);
-    let marked = lines.iter().any(|&(s, _)| starts_list_line(chars, s));
+    let filled = body.iter().all(|((s, e), _)| 4 * (e - s) >= 3 * longest);
+    let marked = lines.iter().any(|&((s, _), _)| starts_list_line(chars, s));
     if body.is_empty() || !(50..=100).contains(&longest) || !filled || marked {
         return Vec::new();
     }
-    body.iter().filter_map(|&(_, e)| (e..chars.len()).find(|&i| chars[i] == '\n')).collect()
+    body.iter().map(|&(_, line_break)| line_break).collect()
 }
 
 fn trim_range(chars: &[char], mut s: usize, mut e: usize) -> (usize, usize) {
