@@ -132,7 +132,7 @@ pub fn unplaced_roles(docs: &HashMap<String, Document>, gold: &[Labelled]) -> Ve
         let Some(doc) = docs.get(&g.doc_id).filter(|d| g.span.end <= d.char_len()) else { continue };
         let sentence = doc.slice(g.span);
         for (name, role) in [("holder", &g.holder), ("target", &g.target), ("cue", &g.cue)] {
-            if !role.is_empty() && !role.eq_ignore_ascii_case("AUTHOR") && !sentence.contains(role.as_str()) {
+            if names_words(role) && !sentence.contains(role.as_str()) {
                 out.push(format!("document {:?}, sentence {}..{}: {name} {role:?} is not in the sentence", g.doc_id, g.span.start, g.span.end));
             }
         }
@@ -147,7 +147,7 @@ fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
     let mut tags = vec![0i64; words.len()];
     let sentence = doc.slice(g.span);
     for (role, begin) in [(&g.target, 3), (&g.holder, 1), (&g.cue, 5)] {
-        if role.is_empty() || role.eq_ignore_ascii_case("AUTHOR") {
+        if !names_words(role) {
             continue;
         }
         let Some(byte) = sentence.find(role.as_str()) else { continue };
@@ -162,6 +162,11 @@ fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
         }
     }
     tags
+}
+
+/// Whether a gold role string names words of its sentence (not empty, not `AUTHOR`).
+fn names_words(role: &str) -> bool {
+    !role.is_empty() && !role.eq_ignore_ascii_case("AUTHOR")
 }
 
 /// Gold rows split into (train, dev) by document: a document is held out when a hash
