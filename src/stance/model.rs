@@ -29,6 +29,11 @@ use crate::stance::lexicon::EVIDENCE_CLASSES;
 /// Role tags of the tagger, in id order.
 pub const ROLE_LABELS: [&str; 7] = ["O", "B-HOLDER", "I-HOLDER", "B-TARGET", "I-TARGET", "B-CUE", "I-CUE"];
 
+/// The id of a role's `B-` tag in [`ROLE_LABELS`]; its `I-` tag is the next id.
+pub fn role_begin(role: &str) -> usize {
+    ROLE_LABELS.iter().position(|l| l.strip_prefix("B-") == Some(role)).expect("a role of ROLE_LABELS")
+}
+
 /// The key in config.json that holds what is specific to the stance branch.
 const CONFIG_KEY: &str = "stancer_stance";
 
@@ -173,11 +178,6 @@ impl StanceModel {
         Ok(())
     }
 
-    /// Calibrated label probabilities `[batch, 3]` from sentence logits.
-    pub fn probabilities(&self, logits: &Tensor) -> Tensor {
-        (logits / self.temperature).softmax(-1, Kind::Float)
-    }
-
     /// Runs the branch on a padded batch and reads off, for each sentence, its logits,
     /// calibrated probabilities and role spans (in words; `word_starts[i]` gives the
     /// first sub-token of each word of sentence `i`).
@@ -185,14 +185,14 @@ impl StanceModel {
         let (sentence, roles, pooled) = tch::no_grad(|| self.forward_t(hidden, evidence, mask, false));
         let logits = Vec::<Vec<f32>>::try_from(&sentence)?;
         let pooled = Vec::<Vec<f32>>::try_from(&pooled)?;
-        let probs = Vec::<Vec<f32>>::try_from(&self.probabilities(&sentence))?;
         let role_probs = Vec::<Vec<Vec<f32>>>::try_from(&roles.softmax(-1, Kind::Float))?;
         let mut out = Vec::with_capacity(word_starts.len());
         for (i, starts) in word_starts.iter().enumerate() {
             let words: Vec<&[f32]> = starts.iter().map(|&pos| role_probs[i][pos].as_slice()).collect();
+            let sentence_logits = [logits[i][0], logits[i][1], logits[i][2]];
             out.push(Prediction {
-                logits: [logits[i][0], logits[i][1], logits[i][2]],
-                probs: [probs[i][0], probs[i][1], probs[i][2]],
+                logits: sentence_logits,
+                probs: crate::eval::calibration::softmax(&sentence_logits, self.temperature),
                 roles: role_spans(&words),
                 pooled: pooled[i].clone(),
             });
@@ -314,7 +314,8 @@ const FUNCTION_WORDS: &[&str] = &["the", "a", "an", "of", "and", "or", "to", "in
 /// spokesman Martin Erdmann").
 fn role_spans(words: &[&[f32]]) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    for (kind, begin) in [("HOLDER", 1), ("TARGET", 3), ("CUE", 5)] {
+    for kind in ["HOLDER", "TARGET", "CUE"] {
+        let begin = role_begin(kind);
         let scores: Vec<f32> = words
             .iter()
             .map(|p| {
@@ -399,8 +400,15 @@ pub(crate) mod tests {
         assert_eq!(loaded.features(), features);
         assert_eq!((s1.size(), r1.size()), (vec![2, 3], vec![2, 5, 7]));
         assert!(f64::try_from((&s1 - &s2).abs().max()).unwrap() < 5e-2);
-        let p = loaded.probabilities(&s2).sum_dim_intlist(1, false, Kind::Float);
-        assert!(f64::try_from((p - 1.0).abs().max()).unwrap() < 1e-5);
+    }
+
+    #[test]
+    fn each_role_begin_tag_is_followed_by_its_inside_tag() {
+        for role in ["HOLDER", "TARGET", "CUE"] {
+            let begin = role_begin(role);
+            assert_eq!(ROLE_LABELS[begin], format!("B-{role}"));
+            assert_eq!(ROLE_LABELS[begin + 1], format!("I-{role}"));
+        }
     }
 
     #[test]

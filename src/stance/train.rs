@@ -26,7 +26,7 @@ use crate::eval::stance::{self as scoring, Labelled, Pair, StanceReport};
 use crate::ner::stage::{ner_words, NerStage};
 use crate::optim::{Optimisation, SplitMix, Stepper};
 use crate::pipeline::Stage;
-use crate::stance::model::{subtoken_evidence, Features, Prediction, StanceModel, ROLE_LABELS};
+use crate::stance::model::{role_begin, subtoken_evidence, Features, Prediction, StanceModel, ROLE_LABELS};
 use crate::stance::Lexicon;
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,7 +146,8 @@ pub fn unplaced_roles(docs: &HashMap<String, Document>, gold: &[Labelled]) -> Ve
 fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
     let mut tags = vec![0i64; words.len()];
     let sentence = doc.slice(g.span);
-    for (role, begin) in [(&g.target, 3), (&g.holder, 1), (&g.cue, 5)] {
+    for (role, kind) in [(&g.target, "TARGET"), (&g.holder, "HOLDER"), (&g.cue, "CUE")] {
+        let begin = role_begin(kind) as i64;
         if !names_words(role) {
             continue;
         }
