@@ -31,9 +31,12 @@ from ../shared/data (eng.train and eng.testa articles).
       verbatim strings; annotator from the file name SHARD.NAME.jsonl) into offsets,
       using the sentence offsets of `stancer segment` on the rebuilt articles.
 
-  scripts/stance-corpus.py build-written ARTICLES.jsonl LABELS.jsonl OUT_DIR
+  scripts/stance-corpus.py build-written ARTICLES.jsonl LABELS.jsonl OUT_DIR [--append]
       for text written by the project (stored with its text): writes
-      OUT_DIR/written-articles.jsonl and OUT_DIR/written-gold.jsonl.
+      OUT_DIR/written-articles.jsonl and OUT_DIR/written-gold.jsonl (LABELS rows:
+      {doc_id, sentence, stance, holder, target, cue}, sentences in article order).
+      With --append the new articles are added after those already in OUT_DIR, whose
+      rows stay as they are; an id already there is an error.
 """
 import csv
 import json
@@ -139,9 +142,16 @@ def splits(out_dir):
     write("written-dev-docs.jsonl", [d for d in load("written-docs.jsonl") if is_written_dev(d["id"])])
 
 
-def build_written(articles, labels, out_dir):
+def build_written(articles, labels, out_dir, *flags):
     out_dir = Path(out_dir)
     arts = {a["doc_id"]: a["text"] for a in map(json.loads, open(articles, encoding="utf-8"))}
+    old_arts, old_gold = [], []
+    if "--append" in flags:
+        old_arts = (out_dir / "written-articles.jsonl").read_text(encoding="utf-8").splitlines()
+        old_gold = (out_dir / "written-gold.jsonl").read_text(encoding="utf-8").splitlines()
+        taken = {json.loads(l)["id"] for l in old_arts} & set(arts)
+        if taken:
+            sys.exit(f"build-written --append: {sorted(taken)} already in {out_dir}")
     pos = {d: 0 for d in arts}
     gold = []
     for n, line in enumerate(open(labels, encoding="utf-8"), 1):
@@ -161,12 +171,14 @@ def build_written(articles, labels, out_dir):
             row[role] = v if ok else ""
         gold.append(row)
     with open(out_dir / "written-articles.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(l + "\n" for l in old_arts)
         for d, t in arts.items():
             f.write(json.dumps({"id": d, "text": t}, ensure_ascii=False) + "\n")
     with open(out_dir / "written-gold.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(l + "\n" for l in old_gold)
         for g in gold:
             f.write(json.dumps(g, ensure_ascii=False) + "\n")
-    print(f"{len(arts)} articles, {len(gold)} sentences", file=sys.stderr)
+    print(f"{len(arts)} articles, {len(gold)} sentences added to {len(old_arts)} articles", file=sys.stderr)
 
 
 def share():
