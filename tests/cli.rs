@@ -428,6 +428,15 @@ fn train_stance_learns_keywords_then_annotates_and_evaluates() {
     let again = dir.path().join("again");
     let from = ["train", "stance", "--gold", gold_s, "--docs", docs_s, "--ner-model", ner_s, "-o", again.to_str().unwrap(), "--from", out_s, "--epochs", "1"];
     assert!(stancer(&from).status.success());
+    // A learning rate that wrecks the model: the start, epoch 0, must be what is kept.
+    let wrecked = dir.path().join("wrecked");
+    let args = ["train", "stance", "--gold", gold_s, "--docs", docs_s, "--ner-model", ner_s, "-o", wrecked.to_str().unwrap(), "--from", out_s, "--epochs", "1", "--lr", "5", "--head-lr", "50", "--json"];
+    let run = stancer(&args);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let kept: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(kept["best_epoch"], 0, "{kept}");
+    assert!(kept["epochs"][1]["dev_macro_f1"].as_f64().unwrap() < kept["epochs"][0]["dev_macro_f1"].as_f64().unwrap(), "{kept}");
+    assert!(kept["dev"]["macro_f1"].as_f64().unwrap() > 0.9, "{kept}");
     std::fs::create_dir_all(dir.path().join("other")).unwrap();
     let other = tiny_ner_model_with(&dir.path().join("other"), 4, &CUE_WORDS);
     let csv = dir.path().join("never.csv");

@@ -12,7 +12,9 @@
 //! model (`--ner-model`, default models/ner), starting from `--from` (for example the
 //! shipped models/stance, to adapt it to your own codebook) or from the NER model's
 //! upper layers. The best epoch on `--dev-gold` (or on a held-out share of the
-//! documents) is kept, its probabilities calibrated, and its scores printed.
+//! documents) is kept, its probabilities calibrated, and its scores printed. A `--from`
+//! model competes as epoch 0, so adapting never keeps a model that scores worse on the
+//! held-out sentences than the one it started from.
 
 use std::path::PathBuf;
 
@@ -225,7 +227,10 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let r = &report.dev;
-        println!("best epoch {} of {}; model in {}", report.best_epoch, report.epochs.len(), a.output.display());
+        match report.best_epoch {
+            0 => println!("no epoch beat the starting model (--from) on the held-out sentences, so it is kept, recalibrated; model in {}", a.output.display()),
+            best => println!("best epoch {best} of {}; model in {}", opts.optim.epochs, a.output.display()),
+        }
         println!(
             "dev ({} sentences): macro-F1 {:.3} (95% CI {:.3} to {:.3}, resampling {}), accuracy {:.3}, kappa {:.3}",
             r.sentences,

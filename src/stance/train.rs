@@ -183,8 +183,10 @@ pub fn split_by_document(gold: Vec<Labelled>, share: f64) -> (Vec<Labelled>, Vec
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EpochReport {
+    /// 0 is the `--from` model as it came, scored before any training.
     pub epoch: usize,
-    pub train_loss: f64,
+    /// None for epoch 0.
+    pub train_loss: Option<f64>,
     pub train_seconds: f64,
     pub dev_macro_f1: f64,
     pub dev_accuracy: f64,
@@ -214,6 +216,7 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
     }
     let optim = &opts.optim;
     tch::manual_seed(optim.seed);
+    let adapting = from.is_some();
     let model = start_model(trunk, from, opts)?;
     let weights = class_weights(train, opts.class_balance);
     let lengths: Vec<usize> = train.iter().map(|e| e.word_starts.len()).collect();
@@ -222,6 +225,15 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
     let mut order: Vec<usize> = (0..batches.len()).collect();
     let mut rng = SplitMix(optim.seed as u64);
     let (mut reports, mut best) = (Vec::new(), (f64::NEG_INFINITY, 0usize));
+    // A model being adapted competes as epoch 0: a few labels, or a learning rate too
+    // high for them, can make every epoch worse than where it started.
+    if adapting {
+        let report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
+        eprintln!("start: dev macro-F1 {:.3}, holder overlap {:.3}", report.macro_f1, report.holder.overlap);
+        best = (selection_score(&report), 0);
+        model.save(out)?;
+        reports.push(EpochReport { epoch: 0, train_loss: None, train_seconds: 0.0, dev_macro_f1: report.macro_f1, dev_accuracy: report.accuracy, dev_holder_overlap: report.holder.overlap });
+    }
     for epoch in 1..=optim.epochs {
         let started = Instant::now();
         rng.shuffle(&mut order);
@@ -237,15 +249,14 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
         let report = scoring::report(&pairs(dev, &predict(&model, dev, 32)?));
         let train_loss = loss_sum / train.len() as f64;
         eprintln!("epoch {epoch}: loss {train_loss:.4}, dev macro-F1 {:.3}, holder overlap {:.3}", report.macro_f1, report.holder.overlap);
-        // Macro-F1 decides; on a tie, the better holder match.
-        let score = report.macro_f1 + 1e-3 * report.holder.overlap;
+        let score = selection_score(&report);
         if score > best.0 {
             best = (score, epoch);
             model.save(out)?;
         }
         reports.push(EpochReport {
             epoch,
-            train_loss,
+            train_loss: Some(train_loss),
             train_seconds: started.elapsed().as_secs_f64(),
             dev_macro_f1: report.macro_f1,
             dev_accuracy: report.accuracy,
@@ -253,6 +264,11 @@ pub fn train(trunk: &NerStage, from: Option<StanceModel>, train: &[Example], dev
         });
     }
     calibrate(out, train.len(), dev, reports, best.1)
+}
+
+/// Macro-F1 decides which epoch is kept; on a tie, the better holder match.
+fn selection_score(report: &StanceReport) -> f64 {
+    report.macro_f1 + 1e-3 * report.holder.overlap
 }
 
 /// Loads the best epoch back, fits its temperature on `dev`, saves it, and reports.
