@@ -151,7 +151,7 @@ fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
         if !names_words(role) {
             continue;
         }
-        let Some(byte) = sentence.find(role.as_str()) else { continue };
+        let Some(byte) = find_words(sentence, role) else { continue };
         let start = g.span.start + sentence[..byte].chars().count();
         let span = Span::new(start, start + role.chars().count());
         let mut first = true;
@@ -163,6 +163,17 @@ fn role_tags(doc: &Document, g: &Labelled, words: &[Span]) -> Vec<i64> {
         }
     }
     tags
+}
+
+/// Byte offset of `role` in `sentence`: its first occurrence as whole words, else its
+/// first occurrence at all. A pronoun holder "he" must tag "he", not the "he" in "The".
+fn find_words(sentence: &str, role: &str) -> Option<usize> {
+    let whole = |&(at, _): &(usize, &str)| {
+        let before = sentence[..at].chars().next_back();
+        let after = sentence[at + role.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    };
+    sentence.match_indices(role).find(whole).or_else(|| sentence.match_indices(role).next()).map(|(at, _)| at)
 }
 
 /// Whether a gold role string names words of its sentence (not empty, not `AUTHOR`).
@@ -455,6 +466,16 @@ mod tests {
         assert_eq!(role_tags(&doc, &g, &words), [1, 2, 5, 0, 0, 0]);
         let author = gold("d", 7, 36, Label::Condemn, "AUTHOR", "nowhere");
         assert_eq!(role_tags(&doc, &author, &words), [0; 6]);
+    }
+
+    #[test]
+    fn a_pronoun_role_tags_the_pronoun_not_letters_inside_a_word() {
+        let doc = Document::new("d", "The plan is bad, he said.");
+        let g = gold("d", 0, 25, Label::Condemn, "he", "bad");
+        let words: Vec<Span> = ner_words(&doc, g.span).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(role_tags(&doc, &g, &words), [0, 0, 0, 5, 0, 1, 0, 0]);
+        assert_eq!(find_words("Theirs, their, the", "the"), Some(15));
+        assert_eq!(find_words("others", "he"), Some(2));
     }
 
     #[test]
