@@ -40,6 +40,7 @@ from ../shared/data (eng.train and eng.testa articles).
 """
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,10 +54,21 @@ def role_span(sentence, start, value, role):
     """Offsets of a verbatim role string inside the sentence, or None when empty."""
     if value in ("", None) or (role == "holder" and value == "AUTHOR"):
         return None
-    at = sentence.find(value)
+    at = find_words(sentence, value)
     if at < 0:
         raise ValueError(f"{role} {value!r} is not in the sentence {sentence!r}")
     return [start + at, start + at + len(value)]
+
+
+def find_words(sentence, value):
+    """First occurrence of value as whole words, else its first occurrence at all (-1 when
+    absent), as `train stance` finds roles: a holder "he" is "he", not the "he" in "The"."""
+    for m in re.finditer(re.escape(value), sentence):
+        before = sentence[m.start() - 1] if m.start() else " "
+        after = sentence[m.end()] if m.end() < len(sentence) else " "
+        if not before.isalnum() and not after.isalnum():
+            return m.start()
+    return sentence.find(value)
 
 
 def build_reuters(segments, label_files):
