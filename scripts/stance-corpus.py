@@ -37,6 +37,13 @@ from ../shared/data (eng.train and eng.testa articles).
       {doc_id, sentence, stance, holder, target, cue}, sentences in article order).
       With --append the new articles are added after those already in OUT_DIR, whose
       rows stay as they are; an id already there is an error.
+
+  scripts/stance-corpus.py relabel-reuters CORPUS_FILE LABELS.jsonl ANNOTATOR
+      replaces labels of sentences already in CORPUS_FILE (reuters.jsonl or
+      reuters-second.jsonl) in place: LABELS rows are {doc_id, sentence, stance, holder,
+      target, cue} with verbatim strings, matched to the stored sentence of that article
+      whose rebuilt text equals `sentence`; the replaced rows get ANNOTATOR. Used when a
+      kind of sentence is re-read under the guidelines (the Reuters headlines).
 """
 import csv
 import json
@@ -104,14 +111,45 @@ def gold_rows(rows, text_of):
                "annotator": r.get("annotator", "")}
 
 
-def rebuild(out_dir):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def conll_texts():
+    """The rebuilt text of every eng.train and eng.testa article, by id."""
     docs = {}
     for split in ("eng.train", "eng.testa"):
         raw = subprocess.run([sys.executable, str(ROOT / "scripts" / "conll-docs.py"), str(CONLL / split)],
                              check=True, capture_output=True, text=True).stdout
         docs.update({d["id"]: d["text"] for d in map(json.loads, raw.splitlines())})
+    return docs
+
+
+def relabel_reuters(corpus_file, labels, annotator):
+    docs = conll_texts()
+    rows = [json.loads(l) for l in open(corpus_file, encoding="utf-8") if l.strip()]
+    where = {(r["doc_id"], docs[r["doc_id"]][r["start"]:r["end"]]): r for r in rows}
+    changed = 0
+    for n, line in enumerate(open(labels, encoding="utf-8"), 1):
+        if not line.strip():
+            continue
+        new = json.loads(line)
+        row = where.get((new["doc_id"], new["sentence"]))
+        if row is None:
+            sys.exit(f"{labels}:{n}: no stored sentence of {new['doc_id']} reads {new['sentence']!r}")
+        before = (row["stance"], row["holder"], row["target"], row["cue"])
+        row["stance"] = new["stance"]
+        for role in ("holder", "target", "cue"):
+            row[role] = role_span(new["sentence"], row["start"], new.get(role, ""), role)
+        row["holder_is_author"] = new.get("holder") == "AUTHOR"
+        row["annotator"] = annotator
+        changed += before != (row["stance"], row["holder"], row["target"], row["cue"])
+    with open(corpus_file, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(f"{corpus_file}: {changed} rows changed", file=sys.stderr)
+
+
+def rebuild(out_dir):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = conll_texts()
     rows = [json.loads(l) for l in open(CORPUS / "reuters.jsonl", encoding="utf-8") if l.strip()]
     order = lambda d: (d.rsplit("-", 1)[0], int(d.rsplit("-", 1)[1]))
     wanted = sorted({r["doc_id"] for r in rows}, key=order)
@@ -224,5 +262,7 @@ if __name__ == "__main__":
         build_reuters(args[0], args[1:])
     elif cmd == "build-written":
         build_written(*args)
+    elif cmd == "relabel-reuters":
+        relabel_reuters(*args)
     else:
         sys.exit(__doc__)
