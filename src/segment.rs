@@ -371,16 +371,22 @@ struct Marker {
 }
 
 /// Finds runs of list markers ("1) ... 2) ...", "a. ... b. ...", "• ... • ...") and
-/// returns where each item starts. A lone "1." is not a list; two markers in sequence are.
+/// returns where each item starts. A lone "1." is not a list; two markers in sequence are:
+/// the marker of the same style right before it counts one less, or the one right after
+/// counts one more. Only neighbours count, so the dates "on October 14." and "on
+/// November 15." far apart, or in the wrong order, do not make a list.
 fn list_item_starts(chars: &[char]) -> ListStarts {
     let markers: Vec<Marker> = (0..chars.len()).filter_map(|i| marker_at(chars, i)).collect();
     let mut out = ListStarts::default();
     for (k, m) in markers.iter().enumerate() {
-        let in_sequence = markers.iter().enumerate().any(|(j, o)| {
-            j != k
-                && o.style == m.style
-                && (m.ordinal == 0 || o.ordinal + 1 == m.ordinal || m.ordinal + 1 == o.ordinal)
-        });
+        let same_style = |o: &&Marker| o.style == m.style;
+        let before = markers[..k].iter().rev().find(same_style);
+        let after = markers[k + 1..].iter().find(same_style);
+        let in_sequence = if m.ordinal == 0 {
+            before.is_some() || after.is_some()
+        } else {
+            before.is_some_and(|o| o.ordinal + 1 == m.ordinal) || after.is_some_and(|o| o.ordinal == m.ordinal + 1)
+        };
         if in_sequence {
             out.starts.push(m.start);
             out.marker_dots.extend(m.dot);
@@ -408,6 +414,9 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
         return None;
     };
     let is_letter = digits == 0;
+    if !is_letter && follows_month(chars, i) {
+        return None;
+    }
     let tail: String = chars[after..chars.len().min(after + 2)].iter().collect();
     let (style, len, dot) = if tail.starts_with(".)") && !is_letter {
         ("n.)", 2, Some(after))
@@ -426,6 +435,20 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
     // A bullet before the number ("• 9.") starts the item, not the number.
     let start = bullet_before(chars, i).unwrap_or(i);
     Some(Marker { start, ordinal, style, dot })
+}
+
+/// Whether the word before position i names a month ("November 15." is a date).
+fn follows_month(chars: &[char], i: usize) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ];
+    let end = chars[..i].iter().rposition(|c| !c.is_whitespace()).map_or(0, |p| p + 1);
+    let end = if end > 0 && chars[end - 1] == '.' { end - 1 } else { end };
+    let start = chars[..end].iter().rposition(|c| !c.is_alphabetic()).map_or(0, |p| p + 1);
+    let word: String = chars[start..end].iter().collect::<String>().to_lowercase();
+    // Full names and their abbreviations ("Nov", "Nov.", "Sept").
+    word.len() >= 3 && MONTHS.iter().any(|m| *m == word || (word.len() <= 4 && m.starts_with(word.as_str())))
 }
 
 fn bullet_before(chars: &[char], i: usize) -> Option<usize> {
@@ -510,6 +533,21 @@ mod tests {
     fn numbered_list_items() {
         assert_eq!(sentences("1) The first item 2) The second item"), ["1) The first item", "2) The second item"]);
         assert_eq!(sentences("It has 1. no list"), ["It has 1. no list"]);
+        assert_eq!(sentences("1. The first item 2. The second item"), ["1. The first item", "2. The second item"]);
+    }
+
+    #[test]
+    fn dates_ending_sentences_are_not_list_markers() {
+        let text = "The budget is due on November 15. The government holds 88 seats. Talks began on October 14. Both sides agreed.";
+        assert_eq!(
+            sentences(text),
+            ["The budget is due on November 15.", "The government holds 88 seats.", "Talks began on October 14.", "Both sides agreed."]
+        );
+        // Numbers out of order far apart are no list either.
+        assert_eq!(
+            sentences("It rose by 15. The rest fell. Shares lost 14. Bonds gained."),
+            ["It rose by 15.", "The rest fell.", "Shares lost 14.", "Bonds gained."]
+        );
     }
 
     #[test]
