@@ -19,7 +19,8 @@ from ../shared/data (eng.train and eng.testa articles).
       measured on, held out by article. train-gold.jsonl: eng.train articles and the
       written articles whose number is not a multiple of 5; dev-gold.jsonl with
       dev-docs.jsonl: the eng.testa articles; written-dev-gold.jsonl with
-      written-dev-docs.jsonl: the written articles whose number is a multiple of 5.
+      written-dev-docs.jsonl: the written articles whose number is a multiple of 5;
+      all-dev-gold.jsonl: both development sets together.
 
   scripts/stance-corpus.py share
       the share of condemn/endorse sentences in the Reuters part, and the most Reuters
@@ -190,6 +191,8 @@ def splits(out_dir):
     write("dev-docs.jsonl", [d for d in load("reuters-docs.jsonl") if is_dev(d["id"])])
     write("written-dev-gold.jsonl", [r for r in written if is_written_dev(r["doc_id"])])
     write("written-dev-docs.jsonl", [d for d in load("written-docs.jsonl") if is_written_dev(d["id"])])
+    # The whole development split, as the shipped model chose its epoch and temperature.
+    write("all-dev-gold.jsonl", load("dev-gold.jsonl") + load("written-dev-gold.jsonl"))
 
 
 def build_written(articles, labels, out_dir, *flags):
