@@ -368,13 +368,17 @@ struct Marker {
     /// "1.", "1)", "1.)", "a." or a bullet: items of one list share a style.
     style: &'static str,
     dot: Option<usize>,
+    /// Whether only spaces or a bullet stand between it and the start of its line.
+    line_start: bool,
 }
 
 /// Finds runs of list markers ("1) ... 2) ...", "a. ... b. ...", "• ... • ...") and
-/// returns where each item starts. A lone "1." is not a list; two markers in sequence are:
-/// the marker of the same style right before it counts one less, or the one right after
-/// counts one more. Only neighbours count, so the dates "on October 14." and "on
-/// November 15." far apart, or in the wrong order, do not make a list.
+/// returns where each item starts. A lone "1." is not a list; two markers in sequence are.
+/// At the start of a line, another line starting with a marker of the same style will do
+/// (results tables skip numbers on ties: "6. ... 8. ..."). Inside running text only neighbours count: the
+/// marker of the same style right before counts one less, or the one right after one
+/// more, so the dates "on October 14." and "on November 15." far apart, or in the wrong
+/// order, do not make a list.
 fn list_item_starts(chars: &[char]) -> ListStarts {
     let markers: Vec<Marker> = (0..chars.len()).filter_map(|i| marker_at(chars, i)).collect();
     let mut out = ListStarts::default();
@@ -382,11 +386,14 @@ fn list_item_starts(chars: &[char]) -> ListStarts {
         let same_style = |o: &&Marker| o.style == m.style;
         let before = markers[..k].iter().rev().find(same_style);
         let after = markers[k + 1..].iter().find(same_style);
-        let in_sequence = if m.ordinal == 0 {
+        let neighbour_in_sequence = if m.ordinal == 0 {
             before.is_some() || after.is_some()
         } else {
             before.is_some_and(|o| o.ordinal + 1 == m.ordinal) || after.is_some_and(|o| o.ordinal == m.ordinal + 1)
         };
+        let column_of_lines =
+            m.line_start && markers.iter().enumerate().any(|(j, o)| j != k && o.style == m.style && o.line_start);
+        let in_sequence = neighbour_in_sequence || column_of_lines;
         if in_sequence {
             out.starts.push(m.start);
             out.marker_dots.extend(m.dot);
@@ -402,7 +409,7 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
         return None;
     }
     if is_bullet(chars[i]) {
-        return Some(Marker { start: i, ordinal: 0, style: "bullet", dot: None });
+        return Some(Marker { start: i, ordinal: 0, style: "bullet", dot: None, line_start: false });
     }
     let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     let (ordinal, after) = if digits > 0 && digits <= 2 {
@@ -434,7 +441,8 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
     }
     // A bullet before the number ("• 9.") starts the item, not the number.
     let start = bullet_before(chars, i).unwrap_or(i);
-    Some(Marker { start, ordinal, style, dot })
+    let line_start = chars[..start].iter().rev().take_while(|c| **c != '\n').all(|c| *c == ' ');
+    Some(Marker { start, ordinal, style, dot, line_start })
 }
 
 /// Whether the word before position i names a month ("November 15." is a date).
@@ -542,6 +550,11 @@ mod tests {
         assert_eq!(
             sentences(text),
             ["The budget is due on November 15.", "The government holds 88 seats.", "Talks began on October 14.", "Both sides agreed."]
+        );
+        // Results lines keep their items although a tie skips a number.
+        assert_eq!(
+            sentences("Results\n5. Ann Lee 1:30\n6. Bo Kim same time\n8. Cy Moe 1:33"),
+            ["Results", "5. Ann Lee 1:30", "6. Bo Kim same time", "8. Cy Moe 1:33"]
         );
         // Numbers out of order far apart are no list either.
         assert_eq!(
