@@ -14,9 +14,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/stance-corpus.py" rebuild "$work" 2>/dev/null
 python3 "$root/scripts/stance-corpus.py" splits "$work" 2>/dev/null
-# The whole development split: both held-out sets together.
-cat "$work/dev-gold.jsonl" "$work/written-dev-gold.jsonl" > "$work/all-dev-gold.jsonl"
-cat "$work/dev-docs.jsonl" "$work/written-dev-docs.jsonl" > "$work/all-dev-docs.jsonl"
+# splits also writes the whole development split (all-dev-*): both held-out sets together.
 
 for set in all-dev dev written-dev; do
   echo "== $set: stancer (NER + stance model, then rules for claim and missing roles)"

@@ -20,7 +20,7 @@ from ../shared/data (eng.train and eng.testa articles).
       written articles whose number is not a multiple of 5; dev-gold.jsonl with
       dev-docs.jsonl: the eng.testa articles; written-dev-gold.jsonl with
       written-dev-docs.jsonl: the written articles whose number is a multiple of 5;
-      all-dev-gold.jsonl: both development sets together.
+      all-dev-gold.jsonl with all-dev-docs.jsonl: both development sets together.
 
   scripts/stance-corpus.py share
       the share of condemn/endorse sentences in the Reuters part, and the most Reuters
@@ -187,12 +187,17 @@ def splits(out_dir):
         print(f"{name}: {len(rows)} rows", file=sys.stderr)
 
     write("train-gold.jsonl", [r for r in reuters if not is_dev(r["doc_id"])] + [r for r in written if not is_written_dev(r["doc_id"])])
-    write("dev-gold.jsonl", [r for r in reuters if is_dev(r["doc_id"])])
-    write("dev-docs.jsonl", [d for d in load("reuters-docs.jsonl") if is_dev(d["id"])])
-    write("written-dev-gold.jsonl", [r for r in written if is_written_dev(r["doc_id"])])
-    write("written-dev-docs.jsonl", [d for d in load("written-docs.jsonl") if is_written_dev(d["id"])])
+    dev_gold = [r for r in reuters if is_dev(r["doc_id"])]
+    dev_docs = [d for d in load("reuters-docs.jsonl") if is_dev(d["id"])]
+    written_dev_gold = [r for r in written if is_written_dev(r["doc_id"])]
+    written_dev_docs = [d for d in load("written-docs.jsonl") if is_written_dev(d["id"])]
+    write("dev-gold.jsonl", dev_gold)
+    write("dev-docs.jsonl", dev_docs)
+    write("written-dev-gold.jsonl", written_dev_gold)
+    write("written-dev-docs.jsonl", written_dev_docs)
     # The whole development split, as the shipped model chose its epoch and temperature.
-    write("all-dev-gold.jsonl", load("dev-gold.jsonl") + load("written-dev-gold.jsonl"))
+    write("all-dev-gold.jsonl", dev_gold + written_dev_gold)
+    write("all-dev-docs.jsonl", dev_docs + written_dev_docs)
 
 
 def build_written(articles, labels, out_dir, *flags):

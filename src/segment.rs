@@ -368,17 +368,18 @@ struct Marker {
     /// "1.", "1)", "1.)", "a." or a bullet: items of one list share a style.
     style: &'static str,
     dot: Option<usize>,
-    /// Whether only spaces or a bullet stand between it and the start of its line.
+    /// Whether only spaces stand before it on its line (a bullet before the number is
+    /// part of the marker, see `start`).
     line_start: bool,
 }
 
 /// Finds runs of list markers ("1) ... 2) ...", "a. ... b. ...", "• ... • ...") and
 /// returns where each item starts. A lone "1." is not a list; two markers in sequence are.
 /// At the start of a line, another line starting with a marker of the same style will do
-/// (results tables skip numbers on ties: "6. ... 8. ..."). Inside running text only neighbours count: the
-/// marker of the same style right before counts one less, or the one right after one
-/// more, so the dates "on October 14." and "on November 15." far apart, or in the wrong
-/// order, do not make a list.
+/// (results tables skip numbers on ties: "6. ... 8. ..."). Inside running text only
+/// neighbours count: the marker of the same style right before counts one less, or the one
+/// right after one more, so the dates "on October 14." and "on November 15." far apart, or
+/// in the wrong order, do not make a list.
 fn list_item_starts(chars: &[char]) -> ListStarts {
     let markers: Vec<Marker> = (0..chars.len()).filter_map(|i| marker_at(chars, i)).collect();
     let mut out = ListStarts::default();
@@ -392,7 +393,7 @@ fn list_item_starts(chars: &[char]) -> ListStarts {
             before.is_some_and(|o| o.ordinal + 1 == m.ordinal) || after.is_some_and(|o| o.ordinal == m.ordinal + 1)
         };
         let column_of_lines =
-            m.line_start && markers.iter().enumerate().any(|(j, o)| j != k && o.style == m.style && o.line_start);
+            m.line_start && markers.iter().enumerate().any(|(j, o)| j != k && same_style(&o) && o.line_start);
         let in_sequence = neighbour_in_sequence || column_of_lines;
         if in_sequence {
             out.starts.push(m.start);
@@ -421,9 +422,6 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
         return None;
     };
     let is_letter = digits == 0;
-    if !is_letter && follows_month(chars, i) {
-        return None;
-    }
     let tail: String = chars[after..chars.len().min(after + 2)].iter().collect();
     let (style, len, dot) = if tail.starts_with(".)") && !is_letter {
         ("n.)", 2, Some(after))
@@ -436,7 +434,7 @@ fn marker_at(chars: &[char], i: usize) -> Option<Marker> {
     };
     let follows_space = chars.get(after + len).is_some_and(|c| *c == ' ');
     let item_starts_word = chars.get(after + len + 1).is_some_and(|c| c.is_alphabetic());
-    if !(follows_space && item_starts_word) {
+    if !(follows_space && item_starts_word) || (!is_letter && follows_month(chars, i)) {
         return None;
     }
     // A bullet before the number ("• 9.") starts the item, not the number.
