@@ -300,16 +300,20 @@ fn tiny_ner_model_with(dir: &Path, seed: i64, extra: &[&str]) -> PathBuf {
 fn annotate_with_a_ner_model_fills_entities_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let model = tiny_ner_model(dir.path());
-    let mut outputs = Vec::new();
-    for (threads, batch) in [("1", "16"), ("2", "1")] {
-        let out = dir.path().join(format!("out-{threads}.csv"));
-        let ents = dir.path().join(format!("ents-{threads}.csv"));
-        let args = ["annotate", &fixture("articles"), "-o", out.to_str().unwrap(), "--entities", ents.to_str().unwrap(), "--ner-model", model.to_str().unwrap(), "--threads", threads, "--batch-size", batch];
-        let run = stancer(&args);
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        outputs.push((std::fs::read(&out).unwrap(), std::fs::read(&ents).unwrap()));
+    for precision in ["bf16", "float32"] {
+        let mut outputs = Vec::new();
+        for (threads, batch) in [("1", "16"), ("2", "1")] {
+            let out = dir.path().join(format!("out-{threads}.csv"));
+            let ents = dir.path().join(format!("ents-{threads}.csv"));
+            let args = ["annotate", &fixture("articles"), "-o", out.to_str().unwrap(), "--entities", ents.to_str().unwrap(), "--ner-model", model.to_str().unwrap()];
+            let run = stancer(&[&args[..], &["--threads", threads, "--batch-size", batch, "--precision", precision][..]].concat());
+            assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+            outputs.push((std::fs::read(&out).unwrap(), std::fs::read(&ents).unwrap()));
+        }
+        assert!(outputs[0] == outputs[1], "1 and 2 threads differ in {precision}");
+        let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("out-1.manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["options"]["more"]["precision"], precision);
     }
-    assert!(outputs[0] == outputs[1], "1 and 2 threads differ");
     let (header, rows) = read_csv(&dir.path().join("ents-1.csv"));
     assert_eq!(header, stancer::write::ENTITY_COLUMNS);
     assert!(!rows.is_empty(), "a random model still tags something");

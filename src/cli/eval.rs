@@ -54,6 +54,9 @@ pub struct NerArgs {
     /// Torch threads when running the model.
     #[arg(long, default_value_t = 2)]
     threads: i32,
+    /// Arithmetic of the model's matrix products, as in `annotate`.
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: super::common::Precision,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -79,6 +82,9 @@ pub struct StanceArgs {
     /// Models for --docs (as for annotate).
     #[command(flatten)]
     models: super::annotate::NerOptions,
+    /// With --docs: arithmetic of the models' matrix products, as in `annotate`.
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: super::common::Precision,
 }
 
 #[derive(clap::Args, Debug)]
@@ -137,7 +143,7 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
     let predicted = match &args.pred {
         Some(path) => stance::read_labelled(path)?,
         None => {
-            let (predicted, lengths) = predict(&args.docs, &args.models)?;
+            let (predicted, lengths) = predict(&args.docs, &args.models, args.precision.bf16())?;
             stance::check_gold_documents(&gold, |id| lengths.get(id).copied())?;
             predicted
         }
@@ -162,13 +168,13 @@ fn run_stance(args: StanceArgs) -> anyhow::Result<i32> {
 
 /// Runs the annotate pipeline in memory and returns its sentences as predictions, with
 /// each document's length in code points (to check the gold against).
-fn predict(inputs: &[String], models: &super::annotate::NerOptions) -> anyhow::Result<(Vec<stance::Labelled>, HashMap<String, usize>)> {
+fn predict(inputs: &[String], models: &super::annotate::NerOptions, bf16: bool) -> anyhow::Result<(Vec<stance::Labelled>, HashMap<String, usize>)> {
     let read = stancer::read::read_inputs(inputs, &Default::default());
     if let Some(e) = read.errors.first() {
         anyhow::bail!("cannot read the documents: {e}");
     }
     let ner = models.model_dir()?;
-    let mut pipelines = [super::annotate::pipeline(ner.as_deref(), models.stance_dir(ner.as_deref())?.as_deref())?];
+    let mut pipelines = [super::annotate::pipeline(ner.as_deref(), models.stance_dir(ner.as_deref())?.as_deref(), bf16)?];
     let docs = stancer::pipeline::run(read.documents, 16, &mut pipelines, &|_| {})?;
     let lengths = docs.iter().map(|d| (d.doc.id.clone(), d.doc.char_len())).collect();
     let mut out = Vec::new();
@@ -265,7 +271,10 @@ fn run_ner_model(gold: &std::path::Path, model_dir: &std::path::Path, args: &Ner
     use stancer::ner::{encode::WordEncoder, model::TokenClassifier, tags, train};
     tch::set_num_threads(args.threads);
     let corpus = train::read_corpus(gold)?;
-    let model = TokenClassifier::load(model_dir, tch::Device::Cpu)?;
+    let mut model = TokenClassifier::load(model_dir, tch::Device::Cpu)?;
+    if args.precision.bf16() {
+        model.use_bf16();
+    }
     let encoder = WordEncoder::from_vocab(&model_dir.join("vocab.txt"), stancer::ner::stage::lower_case(model_dir), 128)?;
     let started = std::time::Instant::now();
     let predicted = train::predict_tags(&model, &encoder, &corpus.words, args.batch_size)?;

@@ -13,14 +13,39 @@ use tch::{Kind, Tensor};
 /// layer norm). Public so that a task branch can stack its own copies on top of a
 /// shared encoder's lower layers.
 pub struct Layer {
-    query: nn::Linear,
-    key: nn::Linear,
-    value: nn::Linear,
-    attention_out: nn::Linear,
+    query: Dense,
+    key: Dense,
+    value: Dense,
+    attention_out: Dense,
     attention_norm: nn::LayerNorm,
-    intermediate: nn::Linear,
-    output: nn::Linear,
+    intermediate: Dense,
+    output: Dense,
     output_norm: nn::LayerNorm,
+}
+
+/// A linear layer that can also multiply in bfloat16 (see `Layer::use_bf16`).
+struct Dense {
+    linear: nn::Linear,
+    /// bfloat16 copies of the weight and bias, when set.
+    bf16: Option<(Tensor, Option<Tensor>)>,
+}
+
+impl Dense {
+    fn new(p: nn::Path, inputs: i64, outputs: i64) -> Dense {
+        Dense { linear: nn::linear(p, inputs, outputs, Default::default()), bf16: None }
+    }
+
+    fn forward(&self, x: &Tensor, train: bool) -> Tensor {
+        match &self.bf16 {
+            Some((w, b)) if !train => x.to_kind(Kind::BFloat16).linear(w, b.as_ref()).to_kind(Kind::Float),
+            _ => x.apply(&self.linear),
+        }
+    }
+
+    fn use_bf16(&mut self) {
+        let copy = |t: &Tensor| t.detach().to_kind(Kind::BFloat16);
+        self.bf16 = Some((copy(&self.linear.ws), self.linear.bs.as_ref().map(copy)));
+    }
 }
 
 pub struct Encoder {
@@ -82,6 +107,26 @@ impl Encoder {
     }
 }
 
+impl Encoder {
+    /// See `Layer::use_bf16`.
+    pub fn use_bf16(&mut self) {
+        self.layers.iter_mut().for_each(Layer::use_bf16);
+    }
+}
+
+/// Whether this CPU multiplies bfloat16 natively (AVX-512 BF16). Elsewhere libtorch
+/// emulates bfloat16 products, which is slower than float32.
+pub fn bf16_is_native() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512bf16")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 fn layer_norm(p: nn::Path<'_>, hidden: i64) -> nn::LayerNorm {
     nn::layer_norm(p, vec![hidden], nn::LayerNormConfig { eps: 1e-12, ..Default::default() })
 }
@@ -92,14 +137,22 @@ impl Layer {
         let h = c.hidden_size;
         let a = p / "attention";
         Layer {
-            query: nn::linear(&a / "self" / "query", h, h, Default::default()),
-            key: nn::linear(&a / "self" / "key", h, h, Default::default()),
-            value: nn::linear(&a / "self" / "value", h, h, Default::default()),
-            attention_out: nn::linear(&a / "output" / "dense", h, h, Default::default()),
+            query: Dense::new(&a / "self" / "query", h, h),
+            key: Dense::new(&a / "self" / "key", h, h),
+            value: Dense::new(&a / "self" / "value", h, h),
+            attention_out: Dense::new(&a / "output" / "dense", h, h),
             attention_norm: layer_norm(&a / "output" / "LayerNorm", h),
-            intermediate: nn::linear(p / "intermediate" / "dense", h, c.intermediate_size, Default::default()),
-            output: nn::linear(p / "output" / "dense", c.intermediate_size, h, Default::default()),
+            intermediate: Dense::new(p / "intermediate" / "dense", h, c.intermediate_size),
+            output: Dense::new(p / "output" / "dense", c.intermediate_size, h),
             output_norm: layer_norm(p / "output" / "LayerNorm", h),
+        }
+    }
+
+    /// Inference from here on multiplies in bfloat16 (the weights are kept as they
+    /// are, for training and saving); layer norms, attention and residuals stay float.
+    pub fn use_bf16(&mut self) {
+        for d in [&mut self.query, &mut self.key, &mut self.value, &mut self.attention_out, &mut self.intermediate, &mut self.output] {
+            d.use_bf16();
         }
     }
 
@@ -112,11 +165,33 @@ impl Layer {
         let head_dim = hidden / heads;
         let split = |t: Tensor| t.view([b, len, heads, head_dim]).transpose(1, 2);
         let attention_dropout = if train { dropout.1 } else { 0.0 };
-        let (q, k, v) = (split(x.apply(&self.query)), split(x.apply(&self.key)), split(x.apply(&self.value)));
+        let (q, k, v) = (split(self.query.forward(x, train)), split(self.key.forward(x, train)), split(self.value.forward(x, train)));
         let context = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&allowed), attention_dropout, false, None::<f64>);
         let context = context.transpose(1, 2).contiguous().view([b, len, hidden]);
-        let attended = (context.apply(&self.attention_out).dropout(dropout.0, train) + x).apply(&self.attention_norm);
-        let inner = attended.apply(&self.intermediate).gelu("none");
-        (inner.apply(&self.output).dropout(dropout.0, train) + &attended).apply(&self.output_norm)
+        let attended = (self.attention_out.forward(&context, train).dropout(dropout.0, train) + x).apply(&self.attention_norm);
+        let inner = self.intermediate.forward(&attended, train).gelu("none");
+        (self.output.forward(&inner, train).dropout(dropout.0, train) + &attended).apply(&self.output_norm)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bf16_products_stay_close_to_float_and_leave_training_alone() {
+        let config: BertConfig = serde_json::from_value(crate::ner::model::tests::tiny_config(13)).unwrap();
+        let vs = nn::VarStore::new(tch::Device::Cpu);
+        tch::manual_seed(3);
+        let mut layer = Layer::new(&vs.root(), &config);
+        let x = Tensor::randn([2, 5, 16], (Kind::Float, tch::Device::Cpu));
+        let mask = Tensor::ones([2, 5], (Kind::Int64, tch::Device::Cpu));
+        let run = |l: &Layer, train: bool| tch::no_grad(|| l.forward_t(&x, &mask, 2, (0.0, 0.0), train));
+        let float = run(&layer, false);
+        layer.use_bf16();
+        let gap = f64::try_from((run(&layer, false) - &float).abs().max()).unwrap();
+        assert!(gap > 0.0 && gap < 0.05, "bf16 moved the output by {gap}");
+        // Training (and so saving) works on the float weights.
+        assert!(run(&layer, true).equal(&float));
     }
 }

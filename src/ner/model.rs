@@ -97,6 +97,11 @@ impl TokenClassifier {
     }
 
     /// Loads a trained token-classification folder.
+    /// See `Layer::use_bf16`.
+    pub fn use_bf16(&mut self) {
+        self.bert.use_bf16();
+    }
+
     pub fn load(dir: &Path, device: Device) -> Result<TokenClassifier> {
         let raw = read_config(dir)?;
         let labels = labels_of(&raw).with_context(|| format!("{}/config.json has no id2label", dir.display()))?;

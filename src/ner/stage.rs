@@ -57,6 +57,15 @@ impl NerStage {
         Ok(self)
     }
 
+    /// The encoder and branch multiply in bfloat16 from here on (`Layer::use_bf16`).
+    pub fn use_bf16(mut self) -> NerStage {
+        self.model.use_bf16();
+        if let Some(b) = &mut self.stance {
+            b.model.use_bf16();
+        }
+        self
+    }
+
     pub fn encoder(&self) -> &WordEncoder {
         &self.encoder
     }

@@ -121,6 +121,11 @@ impl StanceModel {
         Ok(())
     }
 
+    /// See `Layer::use_bf16`.
+    pub fn use_bf16(&mut self) {
+        self.layers.iter_mut().for_each(Layer::use_bf16);
+    }
+
     pub fn features(&self) -> Features {
         Features { evidence: self.evidence.is_some(), context: self.context.is_some() }
     }
