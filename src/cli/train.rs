@@ -1,5 +1,5 @@
 //! `stancer train ner --train FILE.conll --dev FILE.conll --base DIR -o DIR [options]`
-//! `stancer train stance --gold LABELS --docs DOCS... [--from MODEL] -o DIR [options]`
+//! `stancer train stance --gold LABELS --docs DOCS... [--from MODEL] -o DIR [--average N] [options]`
 //!
 //! Fine-tunes a BERT-family encoder (a folder with config.json, vocab.txt and
 //! model.safetensors; `scripts/fetch-minilm.sh` puts all-MiniLM-L6-v2 in the cache)
@@ -14,7 +14,9 @@
 //! upper layers. The best epoch on `--dev-gold` (or on a held-out share of the
 //! documents) is kept, its probabilities calibrated, and its scores printed. A `--from`
 //! model competes as epoch 0, so adapting never keeps a model that scores worse on the
-//! held-out sentences than the one it started from.
+//! held-out sentences than the one it started from. `--average N` trains N runs with
+//! seeds `--seed`, `--seed` + 1, ... and keeps the mean of their weights (recalibrated),
+//! unless one run alone scores better on the held-out sentences.
 
 use std::path::PathBuf;
 
@@ -117,6 +119,10 @@ pub struct StanceArgs {
     /// model's own (e.g. the base all-MiniLM-L6-v2).
     #[arg(long, conflicts_with = "from")]
     branch_init: Option<PathBuf>,
+    /// Train this many runs (seeds --seed, --seed + 1, ...) and keep the mean of their
+    /// weights: one model of the same size, usually better than each run.
+    #[arg(long, default_value_t = 1)]
+    average: usize,
     /// Share of documents held out without --dev-gold.
     #[arg(long, default_value_t = 0.15)]
     dev_share: f64,
@@ -202,16 +208,15 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
         Some(path) => (gold, stance_train::read_gold(path)?),
         None => stance_train::split_by_document(gold, a.dev_share),
     };
-    // A model to start from is loaded once, checked against the trunk before any work.
-    let from = match &a.from {
+    // A model to start from is checked against the trunk before any work.
+    let tap = match &a.from {
         Some(dir) => {
             let model = stancer::stance::model::StanceModel::load(dir, tch::Device::Cpu)?;
             stancer::ner::stage::check_trunk(&model, &trunk.models()[0].sha256, dir)?;
-            Some(model)
+            model.tap
         }
-        None => None,
+        None => a.tap,
     };
-    let tap = from.as_ref().map_or(a.tap, |m| m.tap);
     eprintln!("{} training and {} development sentences; running the shared encoder layers", train_gold.len(), dev_gold.len());
     let unplaced: Vec<String> = [&train_gold, &dev_gold].into_iter().flat_map(|g| stance_train::unplaced_roles(&docs, g)).collect();
     if let Some(first) = unplaced.first() {
@@ -220,16 +225,25 @@ fn run_stance(a: StanceArgs) -> anyhow::Result<i32> {
     let lexicon = stancer::stance::Lexicon::builtin();
     let train_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &train_gold)?;
     let dev_set = stance_train::examples(&trunk, tap, &lexicon, &docs, &dev_gold)?;
-    let report = stance_train::train(&trunk, from, &train_set, &dev_set, &a.output, &opts)?;
-    let log = serde_json::json!({ "options": opts, "gold": a.gold, "dev_gold": a.dev_gold, "from": a.from, "report": report });
+    let report = stance_train::train_averaged(&trunk, a.from.as_deref(), &train_set, &dev_set, &a.output, &opts, a.average)?;
+    let log = serde_json::json!({ "options": opts, "average": a.average, "gold": a.gold, "dev_gold": a.dev_gold, "from": a.from, "report": report });
     stancer::write::write_json(&a.output.join("training.json"), &log)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let r = &report.dev;
-        match report.best_epoch {
-            0 => println!("no epoch beat the starting model (--from) on the held-out sentences, so it is kept, recalibrated; model in {}", a.output.display()),
-            best => println!("best epoch {best} of {}; model in {}", opts.optim.epochs, a.output.display()),
+        let out = a.output.display();
+        for (k, m) in report.members.iter().enumerate() {
+            println!("run with seed {}: kept epoch {} of {}, dev macro-F1 {:.3}", opts.optim.seed + k as i64, m.best_epoch, opts.optim.epochs, m.dev.macro_f1);
+        }
+        if let Some(seed) = report.kept_run {
+            println!("the run with seed {seed} scored better on the held-out sentences than the mean of the runs' weights, so it is kept; model in {out}");
+        } else if !report.members.is_empty() {
+            println!("the mean of the {} runs' weights; model in {out}", report.members.len());
+        } else if report.best_epoch == 0 {
+            println!("no epoch beat the starting model (--from) on the held-out sentences, so it is kept, recalibrated; model in {out}");
+        } else {
+            println!("best epoch {} of {}; model in {out}", report.best_epoch, opts.optim.epochs);
         }
         println!(
             "dev ({} sentences): macro-F1 {:.3} (95% CI {:.3} to {:.3}, resampling {}), accuracy {:.3}, kappa {:.3}",

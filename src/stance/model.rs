@@ -14,6 +14,7 @@
 //! `train`). This module does not read text or run the trunk: see `train` and
 //! `ner::stage`.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -119,6 +120,28 @@ impl StanceModel {
             bail!("{}: the trunk lacks branch weights: {}", trunk_weights.display(), missing.join(", "));
         }
         Ok(())
+    }
+
+    /// The weight-by-weight mean of models of one shape (tap, depth, inputs, trunk),
+    /// with the first one's temperature. Models fine-tuned from the same start stay
+    /// close enough in weight space for their mean to work as one model, usually better
+    /// than each ("model soup"; `stancer train stance --average`).
+    pub fn average(models: &[StanceModel]) -> Result<StanceModel> {
+        let Some(first) = models.first() else { bail!("no models to average") };
+        let shape = |m: &StanceModel| (m.tap, m.depth, m.features(), m.trunk_sha256.clone());
+        if models.iter().any(|m| shape(m) != shape(first)) {
+            bail!("only models of one shape (tap, depth, inputs), built on one trunk, can be averaged");
+        }
+        let mut mean = StanceModel::new(first.raw_config.clone(), first.tap, Some(first.depth), first.trunk_sha256.clone(), first.features(), Device::Cpu)?;
+        let vars: Vec<HashMap<String, Tensor>> = models.iter().map(|m| m.vs.variables()).collect();
+        let means: HashMap<String, Tensor> = tch::no_grad(|| {
+            vars[0].keys().map(|name| (name.clone(), Tensor::stack(&vars.iter().map(|v| &v[name]).collect::<Vec<_>>(), 0).mean_dim(0, false, Kind::Float))).collect()
+        });
+        if let Some((name, _)) = copy_weights(&mean.vs, |name| means.get(name)).first() {
+            bail!("cannot average weight {name}");
+        }
+        mean.temperature = first.temperature;
+        Ok(mean)
     }
 
     /// See `Layer::use_bf16`.
@@ -405,6 +428,27 @@ pub(crate) mod tests {
         assert_eq!(loaded.features(), features);
         assert_eq!((s1.size(), r1.size()), (vec![2, 3], vec![2, 5, 7]));
         assert!(f64::try_from((&s1 - &s2).abs().max()).unwrap() < 5e-2);
+    }
+
+    #[test]
+    fn average_is_the_mean_of_each_weight_and_needs_one_shape() {
+        let features = Features { evidence: true, context: true };
+        let make = |seed, tap| {
+            tch::manual_seed(seed);
+            StanceModel::new(tiny_config(13), tap, None, "abc".into(), features, Device::Cpu).unwrap()
+        };
+        let (mut a, b) = (make(1, 1), make(2, 1));
+        a.temperature = 2.5;
+        let mean = StanceModel::average(&[a, b]).unwrap();
+        let (a, b) = (make(1, 1), make(2, 1));
+        let name = "branch.encoder.layer.1.attention.self.query.weight";
+        let (va, vb, vm) = (&a.vs.variables()[name], &b.vs.variables()[name], &mean.vs.variables()[name]);
+        assert!(!va.equal(vb));
+        assert!(vm.allclose(&((va + vb) / 2.0), 1e-6, 1e-7, false));
+        assert_eq!((mean.temperature, mean.tap, mean.trunk_sha256.as_str()), (2.5, 1, "abc"));
+        let Err(err) = StanceModel::average(&[make(1, 1), make(1, 0)]) else { panic!("branches of two shapes averaged") };
+        assert!(err.to_string().contains("one shape"), "{err}");
+        assert!(StanceModel::average(&[]).is_err());
     }
 
     #[test]
