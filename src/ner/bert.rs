@@ -4,6 +4,9 @@
 //! Why not rust-bert's `BertModel`: it computes GELU and attention from elementwise
 //! pieces; libtorch's fused `gelu` and `scaled_dot_product_attention` give the same
 //! results faster on a CPU. Nothing else differs.
+//!
+//! For inference a layer can also run its matrix products in bfloat16 (`use_bf16`),
+//! which about halves their cost on CPUs that multiply bfloat16 natively.
 
 use rust_bert::bert::BertConfig;
 use tch::nn::{self, Module};
@@ -105,17 +108,15 @@ impl Encoder {
         }
         (x, tapped)
     }
-}
 
-impl Encoder {
     /// See `Layer::use_bf16`.
     pub fn use_bf16(&mut self) {
         self.layers.iter_mut().for_each(Layer::use_bf16);
     }
 }
 
-/// Whether this CPU multiplies bfloat16 natively (AVX-512 BF16). Elsewhere libtorch
-/// emulates bfloat16 products, which is slower than float32.
+/// Whether this CPU multiplies bfloat16 natively (AVX-512 BF16). Elsewhere bfloat16
+/// products would be emulated, so the default keeps float32 there.
 pub fn bf16_is_native() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
