@@ -120,7 +120,8 @@ pub struct StanceArgs {
     #[arg(long, conflicts_with = "from")]
     branch_init: Option<PathBuf>,
     /// Train this many runs (seeds --seed, --seed + 1, ...) and keep the mean of their
-    /// weights: one model of the same size, usually better than each run.
+    /// weights (one model of the same size) if it scores at least as well as each run
+    /// on the held-out sentences; otherwise the best run.
     #[arg(long, default_value_t = 1)]
     average: usize,
     /// Share of documents held out without --dev-gold.

@@ -123,9 +123,9 @@ impl StanceModel {
     }
 
     /// The weight-by-weight mean of models of one shape (tap, depth, inputs, trunk),
-    /// with the first one's temperature. Models fine-tuned from the same start stay
-    /// close enough in weight space for their mean to work as one model, usually better
-    /// than each ("model soup"; `stancer train stance --average`).
+    /// with the first one's temperature. Models fine-tuned from the same start can stay
+    /// close enough in weight space for their mean to work as one model, sometimes
+    /// better than each ("model soup"; `stancer train stance --average`).
     pub fn average(models: &[StanceModel]) -> Result<StanceModel> {
         let Some(first) = models.first() else { bail!("no models to average") };
         let shape = |m: &StanceModel| (m.tap, m.depth, m.features(), m.trunk_sha256.clone());

@@ -13,9 +13,9 @@
 //! document id, so the split is the same on every run) is held out.
 //!
 //! `train_averaged` trains several runs that differ only in their seed and keeps the
-//! mean of their weights: the same size and speed as one run, and steadier than any
-//! single seed. The mean is kept only if it scores at least as well as every run on the
-//! development sentences.
+//! mean of their weights, the same size and speed as one run, but only if it scores at
+//! least as well as every run on the development sentences: a mean can also be worse
+//! than each of its runs.
 
 use std::collections::HashMap;
 use std::path::Path;
