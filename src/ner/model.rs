@@ -96,12 +96,12 @@ impl TokenClassifier {
         Ok(())
     }
 
-    /// Loads a trained token-classification folder.
     /// See `Layer::use_bf16`.
     pub fn use_bf16(&mut self) {
         self.bert.use_bf16();
     }
 
+    /// Loads a trained token-classification folder.
     pub fn load(dir: &Path, device: Device) -> Result<TokenClassifier> {
         let raw = read_config(dir)?;
         let labels = labels_of(&raw).with_context(|| format!("{}/config.json has no id2label", dir.display()))?;
